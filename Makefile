@@ -1,0 +1,37 @@
+# The README's two commands: `make demo` (install everything, run the demo) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: demo setup system-deps test test-sqlite test-postgres lint bench clean
+
+demo: setup
+	$(BIN)/gongkai demo --port $(PORT)
+
+setup: system-deps $(BIN)/gongkai
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(BIN)/gongkai: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+# Whole suite, including the browser tests; PostgreSQL too when DATABASE_URL points at one.
+test: setup
+	$(BIN)/ruff check gongkai tests bench
+	$(BIN)/python -m django makemigrations --check --dry-run --settings=gongkai.settings
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check gongkai tests bench
+	$(BIN)/ruff format --check gongkai tests bench
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

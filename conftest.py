@@ -1,0 +1,14 @@
+"""Test-wide fixtures: every test gets its own search index and media directory."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    settings.GONGKAI_SEARCH_DIR = tmp_path / "search"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from gongkai.search import engine
+
+    engine.reset_cache()
+    yield
+    engine.reset_cache()

@@ -1,0 +1,109 @@
+"""The `gongkai` command (interfaces.md): a thin front over Django management commands.
+
+Exit status: 0 success, 1 user error (one line on stderr saying what to fix), 2 usage error.
+"""
+
+import os
+import sys
+
+# interfaces.md names -> management command modules
+COMMANDS = {
+    "migrate": "migrate",
+    "demo": "demo",
+    "serve": "serve",
+    "import-agencies": "import_agencies",
+    "import-documents": "import_documents",
+    "search": "search",
+    "reindex": "reindex",
+    "createsuperuser": "createsuperuser",
+    "audit-verify": "audit_verify",
+    "scan": "scan",
+    "calendar": "calendar",
+    "sweep-attachments": "sweep_attachments",
+}
+# Commands that create or do not need the schema.
+NO_SCHEMA_CHECK = {"migrate", "demo", "createsuperuser", "scan"}
+
+USAGE = """usage: gongkai COMMAND [ARGS]
+
+commands:
+  migrate                      create or upgrade the database
+  demo [--port N] [--no-serve] set up demo data and serve the platform
+  serve [--port N] [--host H]  serve the platform
+  import-agencies FILE.jsonl [--dry-run] [--json]
+                               load or update the agency directory
+  import-documents FILE.jsonl --agency CODE [--dry-run] [--json]
+                               import and publish documents
+  search QUERY [--agency CODE] [--subject S] [--genre G] [--year Y] [--validity V]
+               [--sort relevance|date] [--limit N] [--json]
+  reindex [--pending]          rebuild the search index from the database
+  audit-verify [--json]        check the audit trail's hash chain
+  scan FILE... [--json]        confidentiality / privacy pre-scan of text, DOCX or PDF files
+  calendar add-workdays DATE N [--json]
+                               the Nth working day after DATE (Chinese calendar)
+  calendar load FILE           load a year's holiday notice
+  sweep-attachments [--json]   delete attachment files left by interrupted uploads
+  createsuperuser              create an administrator account
+
+Run `gongkai COMMAND --help` for a command's options.
+"""
+
+
+def _schema_is_current() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0 if argv else 2
+    name = argv[0]
+    if name not in COMMANDS:
+        sys.stderr.write(f"gongkai: unknown command {name!r}\n{USAGE}")
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+    from django.core.management import CommandError, load_command_class
+    from django.core.management.base import SystemCheckError
+    from django.db import OperationalError
+
+    django.setup()
+    if name not in NO_SCHEMA_CHECK and "--help" not in argv and "-h" not in argv:
+        try:
+            current = _schema_is_current()
+        except OperationalError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            sys.stderr.write(f"gongkai: cannot open the database ({first_line}); check DATABASE_URL\n")
+            return 1
+        if not current:
+            sys.stderr.write("gongkai: the database is missing or behind; run `gongkai migrate` first\n")
+            return 1
+    module = COMMANDS[name]
+    app = "django.core" if module in ("migrate",) else None
+    if module == "createsuperuser":
+        app = "django.contrib.auth"
+    if app is None:
+        from django.core.management import get_commands
+
+        app = get_commands()[module]
+    command = load_command_class(app, module)
+    try:
+        command.run_from_argv(["gongkai", name, *argv[1:]])
+    except CommandError as exc:  # raised only when not called from the command line
+        sys.stderr.write(f"gongkai {name}: {exc}\n")
+        return exc.returncode
+    except SystemCheckError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the platform and its tests need: Python's venv, Chromium for the browser
+# tests, and a CJK font so generated PDFs and screenshots render Chinese.
+set -euo pipefail
+PKGS=(python3-venv chromium fonts-noto-cjk)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "Please install: ${missing[*]} (no apt-get on this machine)" >&2
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Installing Debian packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
