@@ -1,0 +1,134 @@
+import io
+import itertools
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from gongkai.agencies.access import has_role
+from gongkai.agencies.models import Agency, DisclosureOffice, ReadingPoint, Role, StaffRole
+from gongkai.catalogue.models import Document, Validity, Visibility
+from gongkai.core import demo
+from gongkai.core.checksums import is_valid_agency_code, is_valid_uscc
+from gongkai.core.models import AuditEvent
+from gongkai.core.tests.helpers import ensure_taxonomy, write_corpus
+
+pytestmark = pytest.mark.django_db
+
+CORPUS_LINES = 4
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    ensure_taxonomy()
+    return write_corpus(tmp_path / demo.CORPUS_FILE, lines=CORPUS_LINES)
+
+
+def counts() -> dict:
+    return {
+        "agencies": Agency.objects.count(),
+        "offices": DisclosureOffice.objects.count(),
+        "reading_points": ReadingPoint.objects.count(),
+        "documents": Document.objects.count(),
+        "users": get_user_model().objects.count(),
+        "roles": StaffRole.objects.count(),
+        "interpretations": Document.interprets.through.objects.count(),
+    }
+
+
+def test_every_demo_agency_code_is_checksummed():
+    rows = [json.loads(line) for line in demo.AGENCIES_FIXTURE.read_text(encoding="utf-8").splitlines()]
+    assert all(is_valid_agency_code(row["code"]) for row in rows)
+    assert sum(is_valid_uscc(row["code"]) for row in rows) == len(rows) - 1  # all but the State Council
+    assert {row["level"] for row in rows} >= {"city", "department", "county", "township"}
+
+
+def test_loading_the_demo_twice_duplicates_nothing(corpus, fast_passwords):
+    first = demo.load_demo(corpus=corpus)
+    after_first = counts()
+    second = demo.load_demo(corpus=corpus)
+    assert counts() == after_first
+    assert (second.agencies.created, second.agencies.updated) == (0, 0)
+    assert all(result.imported == 0 for result in second.documents.values())
+    assert first.documents[demo.STATE_COUNCIL].imported == CORPUS_LINES
+    assert after_first["agencies"] == 12 and after_first["reading_points"] == len(demo.READING_POINTS)
+    assert after_first["documents"] == CORPUS_LINES + sum(len(docs) for docs in demo.DEMO_DOCUMENTS.values())
+
+
+def test_the_demo_publishes_its_documents_with_subjects_and_genres(corpus, fast_passwords):
+    demo.load_demo(corpus=corpus)
+    city_docs = Document.objects.filter(agency__code=demo.CITY)
+    assert city_docs.count() == len(demo.DEMO_DOCUMENTS[demo.CITY])
+    assert not city_docs.exclude(visibility=Visibility.PUBLIC).exists()
+    assert not city_docs.filter(subject__isnull=True).exists()
+    assert not city_docs.filter(genre__isnull=True).exists()
+
+
+def test_the_demo_links_an_interpretation_and_a_repeal(corpus, fast_passwords):
+    demo.load_demo(corpus=corpus)
+    demo.load_demo(corpus=corpus)
+    policy = Document.objects.get(title=demo.BUSINESS_POLICY)
+    assert [d.title for d in policy.interpretations.all()] == [demo.BUSINESS_INTERPRETATION]
+    old = Document.objects.get(title=demo.WASTE_RULES_OLD)
+    assert old.validity == Validity.REPEALED
+    assert old.replaced_by == Document.objects.get(title=demo.WASTE_RULES_NEW)
+    assert AuditEvent.objects.filter(action="interpretation_link").count() == 1
+    assert AuditEvent.objects.filter(action="document_set_validity").count() == 1
+
+
+def test_the_printed_logins_work_and_carry_the_administrator_role(client, corpus, fast_passwords):
+    summary = demo.load_demo(corpus=corpus)
+    assert summary.logins[0].username == demo.SUPERUSER
+    assert len(summary.logins) == 1 + len(demo.DEMO_ADMINISTRATORS)
+    for login in summary.logins[:3]:
+        assert client.login(username=login.username, password=login.password)
+    city_admin = get_user_model().objects.get(username=demo.DEMO_ADMINISTRATORS[demo.CITY])
+    district = Agency.objects.get(code=demo.DISTRICT)
+    assert has_role(city_admin, district, Role.ADMINISTRATOR)  # administrators reach the agencies below
+    assert get_user_model().objects.get(username=demo.SUPERUSER).is_superuser
+
+
+def test_passwords_are_random_unless_fixed_by_the_environment(corpus, fast_passwords, monkeypatch):
+    summary = demo.load_demo(corpus=corpus)
+    assert len({login.password for login in summary.logins}) == len(summary.logins)
+    monkeypatch.setenv("GONGKAI_DEMO_PASSWORD", "Lushan-Pubinfo-2024")
+    summary = demo.load_demo(corpus=corpus)
+    assert {login.password for login in summary.logins} == {"Lushan-Pubinfo-2024"}
+
+
+def test_a_weak_fixed_password_is_refused(corpus, fast_passwords):
+    weak = itertools.repeat("12345678")
+    with pytest.raises(ValueError, match="demo password refused"):
+        demo.load_demo(corpus=corpus, password_for=lambda: next(weak))
+    assert not Agency.objects.exists()
+
+
+def test_the_demo_loads_without_a_corpus(fast_passwords):
+    ensure_taxonomy()
+    summary = demo.load_demo(corpus=None)
+    assert demo.STATE_COUNCIL not in summary.documents
+    assert Agency.objects.filter(code=demo.STATE_COUNCIL).exists()
+
+
+def test_the_corpus_is_found_through_the_environment(tmp_path, monkeypatch):
+    (tmp_path / demo.CORPUS_FILE).write_text("", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_CORPUS_DIR", str(tmp_path))
+    assert demo.find_corpus() == tmp_path / demo.CORPUS_FILE
+
+
+def test_demo_command_loads_and_prints_the_logins_without_serving(corpus, fast_passwords, monkeypatch):
+    monkeypatch.setenv("GONGKAI_CORPUS_DIR", str(corpus.parent))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo", "--no-serve", stdout=out, stderr=err)
+    assert (
+        f"{CORPUS_LINES + sum(len(d) for d in demo.DEMO_DOCUMENTS.values())} documents imported"
+        in err.getvalue()
+    )
+    printed = out.getvalue()
+    assert all(username in printed for username in [demo.SUPERUSER, *demo.DEMO_ADMINISTRATORS.values()])
