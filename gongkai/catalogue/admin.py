@@ -1,0 +1,357 @@
+"""Back office for the catalogue: taxonomies, and documents edited through catalogue.services
+(so that every save is audited and reaches the search index) with attachments through
+catalogue.attachments."""
+
+import dataclasses
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.access import agencies_in_scope
+from gongkai.core.admin import AuditedModelAdmin
+
+from .attachments import AttachmentError, attachment_add_inspected, attachment_remove, upload_inspect
+from .models import Attachment, Document, Genre, Subject, Validity
+from .services import (
+    CatalogueError,
+    DocumentFields,
+    document_create,
+    document_publish,
+    document_set_validity,
+    document_update,
+)
+
+# ---------------------------------------------------------------- taxonomies
+
+
+class SubjectLevelFilter(admin.SimpleListFilter):
+    title = _("层级")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [("top", _("一级分类")), ("second", _("二级分类"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "second":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+class SubjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Subject
+        fields = ("name", "parent", "agency", "sort_order")
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, name = cleaned.get("parent"), cleaned.get("name")
+        instance = self.instance
+        if parent is not None:
+            if parent.parent_id or parent.pk == instance.pk:
+                self.add_error("parent", _("主题分类只有两级：上级分类必须是其他一级分类。"))
+            elif instance.pk and instance.children.exists():
+                self.add_error("parent", _("该分类下还有二级分类，不能再设上级分类。"))
+        elif name and Subject.objects.filter(parent__isnull=True, name=name).exclude(pk=instance.pk).exists():
+            # The database's unique (parent, name) does not cover top-level rows (NULL parent).
+            self.add_error("name", _("已有同名的一级分类。"))
+        return cleaned
+
+
+class SubjectChildInline(admin.TabularInline):
+    model = Subject
+    fk_name = "parent"
+    fields = ("name", "agency", "sort_order")
+    autocomplete_fields = ("agency",)
+    extra = 0
+    verbose_name = _("二级分类")
+    verbose_name_plural = _("二级分类")
+
+
+@admin.register(Subject)
+class SubjectAdmin(AuditedModelAdmin):
+    form = SubjectAdminForm
+    list_display = ("name", "parent", "agency", "sort_order")
+    list_filter = (SubjectLevelFilter,)
+    list_select_related = ("parent", "agency")
+    search_fields = ("name", "parent__name")
+    autocomplete_fields = ("agency",)
+
+    def get_inlines(self, request, obj):
+        return [SubjectChildInline] if obj is None or obj.parent_id is None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Subject.objects.filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Genre)
+class GenreAdmin(AuditedModelAdmin):
+    list_display = ("name", "sort_order")
+    list_editable = ("sort_order",)
+    search_fields = ("name",)
+
+
+# ---------------------------------------------------------------- documents
+
+
+class AttachmentInline(admin.TabularInline):
+    """Attachments are listed read-only; new ones come through the upload field of the form
+    (attachment_add), deletions go through attachment_remove (DocumentAdmin.save_formset)."""
+
+    model = Attachment
+    extra = 0
+    fields = ("title", "original_name", "size_display", "content_type", "sha256")
+    readonly_fields = fields
+
+    @admin.display(description=_("大小"))
+    def size_display(self, obj):
+        return filesizeformat(obj.size)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TopSubjectFilter(admin.SimpleListFilter):
+    title = _("主题分类")
+    parameter_name = "subject"
+
+    def lookups(self, request, model_admin):
+        return [(str(s.pk), s.name) for s in Subject.objects.filter(parent__isnull=True)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Q(subject_id=self.value()) | Q(subject__parent_id=self.value()))
+        return queryset
+
+
+class DocumentAdminForm(forms.ModelForm):
+    new_attachment = forms.FileField(
+        label=_("上传附件"),
+        required=False,
+        help_text=_("PDF、Word、Excel、OFD、图片或纯文本；文字会被提取用于全文检索。"),
+    )
+    source_url = forms.URLField(
+        label=Document._meta.get_field("source_url").verbose_name,
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+    )
+    new_attachment_title = forms.CharField(
+        label=_("附件名称"), required=False, max_length=300, help_text=_("留空则使用文件名。")
+    )
+
+    class Meta:
+        model = Document
+        fields = (
+            "agency",
+            "title",
+            "doc_no",
+            "written_on",
+            "written_on_precision",
+            "subject",
+            "genre",
+            "validity",
+            "replaced_by",
+            "effective_on",
+            "expires_on",
+            "summary",
+            "keywords",
+            "body",
+            "source_url",
+        )
+
+    inspected_upload = None
+
+    def clean_new_attachment(self):
+        upload = self.cleaned_data.get("new_attachment")
+        if upload:
+            try:
+                self.inspected_upload = upload_inspect(data=upload, filename=upload.name)
+            except AttachmentError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+            if (
+                self.instance.pk
+                and self.instance.attachments.filter(sha256=self.inspected_upload.sha256).exists()
+            ):
+                raise forms.ValidationError(_("该文件已是本文件的附件。"))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        replaced_by, validity = cleaned.get("replaced_by"), cleaned.get("validity")
+        if replaced_by is not None:
+            if validity not in (Validity.REPEALED, Validity.AMENDED):
+                self.add_error("replaced_by", _("只有“废止”或“已修改”的文件才能指定废止或修改它的文件。"))
+            elif self.instance.pk and replaced_by.pk == self.instance.pk:
+                self.add_error("replaced_by", _("文件不能废止或修改自身。"))
+        return cleaned
+
+
+def _document_fields(cleaned: dict, current: Document | None, validity: str) -> DocumentFields:
+    """DocumentFields from the admin form; fields the form does not show keep their value."""
+    values = {}
+    for field in dataclasses.fields(DocumentFields):
+        form_name = field.name.removesuffix("_id")
+        if form_name in cleaned:
+            value = cleaned[form_name]
+            values[field.name] = value.pk if field.name.endswith("_id") and value is not None else value
+        elif current is not None:
+            values[field.name] = getattr(current, field.name)
+    values["validity"] = validity
+    return DocumentFields(**values)
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Saves go through catalogue.services (audit + search index); documents are never deleted
+    here: the catalogue keeps every index number (withdrawal is a visibility, not a delete)."""
+
+    form = DocumentAdminForm
+    list_display = ("index_no", "title", "agency", "written_on", "published_on", "validity", "visibility")
+    list_display_links = ("index_no", "title")
+    list_filter = (
+        "visibility",
+        "validity",
+        TopSubjectFilter,
+        "genre",
+        ("agency", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("agency",)
+    search_fields = ("title", "doc_no", "index_no")
+    autocomplete_fields = ("agency", "replaced_by")
+    readonly_fields = (
+        "index_no",
+        "published_on",
+        "visibility",
+        "disclosure_attribute",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (AttachmentInline,)
+    actions = ("publish", "mark_expired", "mark_repealed")
+    fieldsets = (
+        (None, {"fields": ("agency", "title", "doc_no", "written_on", "written_on_precision")}),
+        (
+            _("分类与有效性"),
+            {"fields": ("subject", "genre", "validity", "replaced_by", "effective_on", "expires_on")},
+        ),
+        (_("内容"), {"fields": ("summary", "keywords", "body", "source_url")}),
+        (_("上传附件"), {"fields": ("new_attachment", "new_attachment_title")}),
+        (
+            _("公开状态"),
+            {
+                "fields": (
+                    "index_no",
+                    "published_on",
+                    "visibility",
+                    "disclosure_attribute",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(agency__in=agencies_in_scope(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A document's publishing agency is fixed at creation (its index number carries it).
+        return self.readonly_fields + (("agency",) if obj is not None else ())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "subject":
+            kwargs["queryset"] = Subject.objects.select_related("parent")
+        elif db_field.name == "agency" and not request.user.is_superuser:
+            kwargs["queryset"] = agencies_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        cleaned = form.cleaned_data
+        if change:
+            current = Document.objects.get(pk=obj.pk)
+            fields = _document_fields(cleaned, current, validity=current.validity)
+            document = document_update(document=current, fields=fields, actor=request.user)
+        else:
+            fields = _document_fields(cleaned, None, validity=Validity.IN_FORCE)
+            document = document_create(agency=cleaned["agency"], fields=fields, actor=request.user)
+        validity = cleaned.get("validity", document.validity)
+        replaced_by = cleaned.get("replaced_by", document.replaced_by)
+        if validity != document.validity or replaced_by != document.replaced_by:
+            document = document_set_validity(
+                document=document, validity=validity, replaced_by=replaced_by, actor=request.user
+            )
+        if form.inspected_upload is not None:
+            attachment_add_inspected(
+                document=document,
+                upload=form.inspected_upload,
+                title=cleaned.get("new_attachment_title", ""),
+                actor=request.user,
+            )
+        # The admin goes on with ``obj`` (related saves, log entry, redirect): make it the row.
+        obj.pk = document.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:
+            # The admin's change message reads these lists, which formset.save() would fill.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            for deleted in formset.deleted_forms:
+                if deleted.instance.pk:
+                    formset.deleted_objects.append(deleted.instance)
+                    attachment_remove(attachment=deleted.instance, actor=request.user)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def _apply(self, request, queryset, action, done_message: str) -> None:
+        done = 0
+        for document in queryset:
+            try:
+                action(document)
+            except CatalogueError as exc:
+                self.message_user(request, f"{document}：{exc}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("发布所选政府信息"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda d: document_publish(document=d, actor=request.user),
+            gettext_now("已发布 %(count)d 条政府信息。"),
+        )
+
+    @admin.action(description=_("标记为失效"), permissions=["change"])
+    def mark_expired(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda d: document_set_validity(document=d, validity=Validity.EXPIRED, actor=request.user),
+            gettext_now("已将 %(count)d 条政府信息标记为失效。"),
+        )
+
+    @admin.action(description=_("标记为废止"), permissions=["change"])
+    def mark_repealed(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda d: document_set_validity(document=d, validity=Validity.REPEALED, actor=request.user),
+            gettext_now("已将 %(count)d 条政府信息标记为废止。"),
+        )

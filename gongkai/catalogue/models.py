@@ -1,0 +1,194 @@
+"""The disclosure catalogue (公开目录): documents with the metadata of catalogue.md."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.models import Agency
+
+
+class Subject(models.Model):
+    """Subject taxonomy (主题分类), two levels; agencies may add local second-level entries."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("本地分类所属机关"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("主题分类")
+        verbose_name_plural = _("主题分类")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_subject_name"),
+            # NULLs are distinct in a unique index, so top-level names need their own rule.
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(parent__isnull=True), name="unique_top_level_subject_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    @property
+    def top(self) -> "Subject":
+        return self.parent if self.parent_id else self
+
+
+class Genre(models.Model):
+    """Genre list (体裁分类)."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("体裁分类")
+        verbose_name_plural = _("体裁分类")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Validity(models.TextChoices):
+    IN_FORCE = "in_force", _("有效")
+    EXPIRED = "expired", _("失效")
+    REPEALED = "repealed", _("废止")
+    AMENDED = "amended", _("已修改")
+
+
+class DisclosureAttribute(models.TextChoices):
+    PROACTIVE = "proactive", _("主动公开")
+    ON_APPLICATION = "on_application", _("依申请公开")
+    NOT_DISCLOSED = "not_disclosed", _("不予公开")
+
+
+class Visibility(models.TextChoices):
+    """Who may see the item, kept apart from any workflow state (STYLE.md, habit 4)."""
+
+    INTERNAL = "internal", _("仅内部目录")
+    PUBLIC = "public", _("已公开")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Proactively disclosed and published: what the portal, API and search show."""
+        return self.filter(visibility=Visibility.PUBLIC, disclosure_attribute=DisclosureAttribute.PROACTIVE)
+
+
+class Document(models.Model):
+    """One catalogue item. ``index_no`` is permanent once assigned (catalogue.md)."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("发布机关"), on_delete=models.PROTECT, related_name="documents")
+    co_issuers = models.ManyToManyField(
+        Agency, verbose_name=_("联合发文机关"), blank=True, related_name="co_issued_documents"
+    )
+    index_no = models.CharField(_("索引号"), max_length=64, unique=True, null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=500)
+    doc_no = models.CharField(_("发文字号"), max_length=100, blank=True)
+    written_on = models.DateField(_("成文日期"))
+    # Historical items sometimes give only the year; the portal then shows "1954年".
+    written_on_precision = models.CharField(
+        _("成文日期精度"), max_length=5, choices=[("day", _("日")), ("year", _("年"))], default="day"
+    )
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    effective_on = models.DateField(_("施行日期"), null=True, blank=True)
+    expires_on = models.DateField(_("废止日期"), null=True, blank=True)
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    genre = models.ForeignKey(
+        Genre, verbose_name=_("体裁分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    topics = models.JSONField(_("组配分类"), default=list, blank=True)
+    audiences = models.JSONField(_("服务对象"), default=list, blank=True)
+    validity = models.CharField(_("有效性"), max_length=16, choices=Validity.choices, default=Validity.IN_FORCE)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被以下文件废止或修改"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+    disclosure_attribute = models.CharField(
+        _("公开属性"), max_length=20, choices=DisclosureAttribute.choices, default=DisclosureAttribute.PROACTIVE
+    )
+    non_disclosure_ground = models.CharField(_("不予公开或依申请公开理由"), max_length=300, blank=True)
+    channels = models.JSONField(_("公开方式"), default=list, blank=True)
+    summary = models.TextField(_("内容概述"), blank=True)
+    keywords = models.CharField(_("主题词"), max_length=300, blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    interprets = models.ManyToManyField(
+        "self", verbose_name=_("解读的政策文件"), symmetrical=False, blank=True, related_name="interpretations"
+    )
+    source_url = models.URLField(_("来源网址"), max_length=1000, blank=True, db_index=True)
+    visibility = models.CharField(_("可见性"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("政府信息")
+        verbose_name_plural = _("政府信息")
+        ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["agency", "visibility", "published_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(visibility="public") | models.Q(index_no__isnull=False, published_on__isnull=False),
+                name="public_document_has_index_no_and_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def year(self) -> int:
+        return self.written_on.year
+
+
+class IndexSequence(models.Model):
+    """Last index-number sequence used per agency and year; the row lock makes allocation
+    gap-free and safe when several processes publish at once."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_index_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Uploaded names are never used as paths (security.md): a random name keeps the extension.
+    return f"attachments/{instance.storage_name}"
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("附件名称"), max_length=300)
+    original_name = models.CharField(_("原文件名"), max_length=300)
+    storage_name = models.CharField(max_length=80, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(_("提取文本"), blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,140 @@
+"""State changes of the catalogue: one entry point each (STYLE.md, habit 3)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongkai.agencies.models import Agency
+from gongkai.core.audit import audit_record
+from gongkai.search.changelog import mark_stale
+
+from .models import Document, IndexSequence, Validity, Visibility
+
+
+class CatalogueError(Exception):
+    """A user error in a catalogue action; the message says what to fix."""
+
+
+def index_number_format(*, agency: Agency, year: int, seq: int) -> str:
+    """Index number in the configured format (catalogue.md: ``{code}/{year}-{seq:05d}``)."""
+    return settings.GONGKAI_INDEX_NUMBER_FORMAT.format(code=agency.code, year=year, seq=seq)
+
+
+@transaction.atomic
+def index_number_allocate(*, agency: Agency, year: int) -> str:
+    """Next index number of ``agency`` for ``year``. Runs in the caller's transaction: if that
+    rolls back, the number is returned to the sequence, so numbers stay gap-free."""
+    IndexSequence.objects.get_or_create(agency=agency, year=year)
+    # The UPDATE takes the row lock (PostgreSQL) or the database write lock (SQLite,
+    # IMMEDIATE transactions), so concurrent publishers queue here.
+    IndexSequence.objects.filter(agency=agency, year=year).update(last=F("last") + 1)
+    seq = IndexSequence.objects.get(agency=agency, year=year).last
+    return index_number_format(agency=agency, year=year, seq=seq)
+
+
+def _snapshot(doc: Document) -> dict:
+    return {
+        "index_no": doc.index_no,
+        "title": doc.title,
+        "doc_no": doc.doc_no,
+        "written_on": doc.written_on.isoformat() if doc.written_on else None,
+        "published_on": doc.published_on.isoformat() if doc.published_on else None,
+        "validity": doc.validity,
+        "visibility": doc.visibility,
+        "subject": doc.subject_id,
+        "genre": doc.genre_id,
+        "replaced_by": doc.replaced_by_id,
+    }
+
+
+@dataclass(frozen=True)
+class DocumentFields:
+    """Editable metadata of a document (everything but identity, index number and state)."""
+
+    title: str
+    written_on: date
+    body: str = ""
+    doc_no: str = ""
+    summary: str = ""
+    keywords: str = ""
+    subject_id: int | None = None
+    genre_id: int | None = None
+    validity: str = Validity.IN_FORCE
+    effective_on: date | None = None
+    expires_on: date | None = None
+    written_on_precision: str = "day"
+    source_url: str = ""
+
+
+@transaction.atomic
+def document_create(*, agency: Agency, fields: DocumentFields, actor=None) -> Document:
+    """Create a catalogue item (internal until published)."""
+    if not fields.title.strip():
+        raise CatalogueError("标题不能为空。")
+    doc = Document.objects.create(agency=agency, **fields.__dict__)
+    audit_record(actor=actor, action="document_create", obj=doc, after=_snapshot(doc))
+    mark_stale([doc.pk])
+    return doc
+
+
+@transaction.atomic
+def document_update(*, document: Document, fields: DocumentFields, actor=None) -> Document:
+    """Change a document's metadata; its index number never changes."""
+    before = _snapshot(document)
+    for name, value in fields.__dict__.items():
+        setattr(document, name, value)
+    document.save()
+    audit_record(actor=actor, action="document_update", obj=document, before=before, after=_snapshot(document))
+    mark_stale([document.pk])
+    return document
+
+
+@transaction.atomic
+def document_publish(*, document: Document, actor=None, published_on: date | None = None) -> Document:
+    """Put a document in the public catalogue: fixes its index number (kept if it has one)
+    and its publication date, and queues it for the search index and feeds."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.visibility == Visibility.PUBLIC:
+        raise CatalogueError("该信息已公开。")
+    before = _snapshot(document)
+    if not document.index_no:
+        document.index_no = index_number_allocate(agency=document.agency, year=document.written_on.year)
+    document.published_on = published_on or document.published_on or timezone.localdate()
+    document.visibility = Visibility.PUBLIC
+    document.save(update_fields=["index_no", "published_on", "visibility", "updated_at"])
+    audit_record(actor=actor, action="document_publish", obj=document, before=before, after=_snapshot(document))
+    mark_stale([document.pk])
+    return document
+
+
+@transaction.atomic
+def document_set_validity(
+    *, document: Document, validity: str, actor=None, replaced_by: Document | None = None
+) -> Document:
+    """Mark a document expired, repealed or amended; repealed/amended may name the document
+    that replaces it, so readers can follow the link both ways."""
+    if validity not in Validity.values:
+        raise CatalogueError(f"未知的有效性：{validity}")
+    if replaced_by is not None and replaced_by.pk == document.pk:
+        raise CatalogueError("文件不能废止或修改自身。")
+    before = _snapshot(document)
+    document.validity = validity
+    document.replaced_by = replaced_by if validity in (Validity.REPEALED, Validity.AMENDED) else None
+    document.save(update_fields=["validity", "replaced_by", "updated_at"])
+    audit_record(actor=actor, action="document_set_validity", obj=document, before=before, after=_snapshot(document))
+    mark_stale([document.pk])
+    return document
+
+
+@transaction.atomic
+def interpretation_link(*, interpretation: Document, policy: Document, actor=None) -> None:
+    """Link a policy interpretation (政策解读) to the policy it explains; both pages show it."""
+    if interpretation.pk == policy.pk:
+        raise CatalogueError("解读不能关联自身。")
+    interpretation.interprets.add(policy)
+    audit_record(actor=actor, action="interpretation_link", obj=interpretation, after={"policy": policy.pk})
+    mark_stale([interpretation.pk, policy.pk])
