@@ -1,0 +1,242 @@
+"""Searching the public catalogue (catalogue.md, "Search"; Art. 24)."""
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import tantivy
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue.models import Document, Validity
+
+from . import engine
+from .tokenize import query_terms, term_patterns
+
+FACETS = ("agency", "subject", "genre", "year", "validity")
+TITLE_BOOST = 20.0  # title hits rank first (catalogue.md)
+MAX_QUERY_CHARS = 200
+MAX_PAGE_SIZE = 100
+SNIPPET_CHARS = 120
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    agency: str | None = None  # agency code
+    subject: str | None = None  # subject name, first or second level
+    genre: str | None = None
+    year: int | None = None
+    validity: str | None = None
+    sort: str = "relevance"  # or "date"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Hit:
+    document: Document
+    title_html: SafeString
+    highlight: SafeString
+    score: float
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    count: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.query.page_size))
+
+
+def _phrase(name: str, tokens: list[str]) -> tantivy.Query:
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(engine.SCHEMA, name, tokens[0])
+    return tantivy.Query.phrase_query(engine.SCHEMA, name, tokens)
+
+
+def _filters(query: SearchQuery) -> list[tantivy.Query]:
+    out = []
+    for name in ("agency", "genre", "validity"):
+        value = getattr(query, name)
+        if value:
+            out.append(tantivy.Query.term_query(engine.SCHEMA, name, value))
+    if query.subject:
+        out.append(
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, tantivy.Query.term_query(engine.SCHEMA, "subject", query.subject)),
+                    (tantivy.Occur.Should, tantivy.Query.term_query(engine.SCHEMA, "subject2", query.subject)),
+                ]
+            )
+        )
+    if query.year:
+        out.append(tantivy.Query.term_query(engine.SCHEMA, "year", int(query.year)))
+    return out
+
+
+def build_query(query: SearchQuery) -> tuple[tantivy.Query, list[str]]:
+    """The tantivy query for a search: every term (as a bigram phrase) must occur in the
+    title or the body; title hits are boosted; filters restrict without scoring."""
+    phrases, ignored = query_terms(query.q[:MAX_QUERY_CHARS])
+    filters = [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in _filters(query)]
+    if not phrases:
+        everything = [(tantivy.Occur.Must, tantivy.Query.all_query())]
+        return tantivy.Query.boolean_query(everything + filters), ignored
+    clauses = []
+    for tokens in phrases:
+        title = tantivy.Query.boost_query(_phrase("title", tokens), TITLE_BOOST)
+        body = _phrase("body", tokens)
+        if filters:
+            # The filters go inside each branch (they score 0, so scores do not change): a
+            # union reads its branches ahead in windows of 4096 documents, so a filter outside
+            # it saves no phrase matching, while inside, the smaller filter leads the
+            # intersection. Measured on 1M documents: see bench/README.md.
+            title = tantivy.Query.boolean_query([(tantivy.Occur.Must, title)] + filters)
+            body = tantivy.Query.boolean_query([(tantivy.Occur.Must, body)] + filters)
+        clauses.append(
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query([(tantivy.Occur.Should, title), (tantivy.Occur.Should, body)]),
+            )
+        )
+    return tantivy.Query.boolean_query(clauses), ignored
+
+
+def _facets(searcher, q: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
+    aggs = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}
+    raw = searcher.aggregate(q, aggs)
+    return {name: [(str(b["key"]), b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])] for name in FACETS}
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _facet_executor() -> ThreadPoolExecutor:
+    """The threads that count facets; created on first use, so after a server forks."""
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=min(8, os.cpu_count() or 2), thread_name_prefix="facets"
+            )
+        return _executor
+
+
+@dataclass
+class IndexPage:
+    """The index's answer to a search, before the database is read."""
+
+    count: int
+    hits: list[tuple[object, int]]  # (score, or the sort key, document id), in order
+    facets: dict[str, list[tuple[str, int]]]  # facet name: [(value, count)]
+
+    @property
+    def ids(self) -> list[int]:
+        return [doc_id for _, doc_id in self.hits]
+
+
+def search_index(
+    tq: tantivy.Query, *, sort: str = "relevance", limit: int = 20, offset: int = 0
+) -> IndexPage:
+    """One page of hits of ``tq`` with the total count and the facet counts, from the index
+    alone (the engine half of search_documents; bench/ times it)."""
+    idx = engine.open_index()
+    idx.reload()
+    searcher = idx.searcher()
+    # tantivy releases the GIL while it searches: the facets are counted on another core
+    # while this one ranks, so a query that matches much of the index costs about one pass
+    # over its hits, not two (bench/README.md).
+    facets = _facet_executor().submit(_facets, searcher, tq)
+    if sort == "date":
+        found = searcher.search(tq, limit, count=True, order_by_field="published", offset=offset)
+    else:
+        found = searcher.search(tq, limit, count=True, offset=offset)
+    hits = [(key, searcher.doc(addr)["id"][0]) for key, addr in found.hits]
+    return IndexPage(count=found.count or 0, hits=hits, facets=facets.result())
+
+
+def _label_facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
+    names = dict(Agency.objects.filter(code__in=[v for v, _ in raw["agency"]]).values_list("code", "name"))
+    validity = dict(Validity.choices)
+    out = {}
+    for name, buckets in raw.items():
+        if name == "year":
+            buckets = sorted(((str(int(float(v))), c) for v, c in buckets), reverse=True)
+        if name == "year":
+            out[name] = [FacetValue(v, f"{v}年", c) for v, c in buckets]
+        elif name == "agency":
+            out[name] = [FacetValue(v, names.get(v, v), c) for v, c in buckets]
+        elif name == "validity":
+            out[name] = [FacetValue(v, str(validity.get(v, v)), c) for v, c in buckets]
+        else:
+            out[name] = [FacetValue(v, v, c) for v, c in buckets]
+    return out
+
+
+def highlight(text: str, patterns, *, whole: bool = False, width: int = SNIPPET_CHARS) -> SafeString:
+    """Escaped text (or a snippet around the first match) with matches wrapped in <mark>."""
+    start = 0
+    if not whole:
+        first = min((m.start() for p in patterns if (m := p.search(text))), default=0)
+        start = max(0, first - width // 3)
+        text = ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
+    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+    out, pos = [], 0
+    for s, e in spans:
+        if s < pos:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out).replace("\n", " "))
+
+
+def search_documents(query: SearchQuery) -> SearchResults:
+    """Ranked (or date-sorted) page of public documents with facet counts and highlights.
+    Never raises on user input: odd queries give an empty result and a message."""
+    query.page = max(1, int(query.page or 1))
+    query.page_size = min(MAX_PAGE_SIZE, max(1, int(query.page_size or 20)))
+    results = SearchResults(query=query)
+    if len(query.q) > MAX_QUERY_CHARS:
+        results.messages.append(f"检索词过长，仅使用前{MAX_QUERY_CHARS}个字符。")
+    tq, ignored = build_query(query)
+    if ignored:
+        results.messages.append("检索词至少两个字符，已忽略：" + "、".join(ignored))
+    page = search_index(tq, sort=query.sort, limit=query.page_size, offset=(query.page - 1) * query.page_size)
+    results.count = page.count
+    docs = Document.objects.public().select_related("agency", "subject__parent", "genre").in_bulk(page.ids)
+    patterns = term_patterns(query.q[:MAX_QUERY_CHARS])
+    for score, doc_id in page.hits:
+        doc = docs.get(doc_id)
+        if doc is None:  # withdrawn since the last index sync
+            continue
+        text = doc.summary or doc.body
+        if patterns and not any(p.search(text) for p in patterns):
+            text = doc.body
+        results.hits.append(
+            Hit(
+                document=doc,
+                title_html=highlight(doc.title, patterns, whole=True),
+                highlight=highlight(text, patterns),
+                score=float(score) if isinstance(score, int | float) else 0.0,
+            )
+        )
+    results.facets = _label_facets(page.facets)
+    return results
