@@ -1,0 +1,37 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+from django.views.decorators.cache import cache_control
+
+from . import feeds, views
+from .sitemaps import SITEMAPS
+from .views.common import PUBLIC_MAX_AGE
+
+app_name = "portal"
+public = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("agencies/", views.agency_directory, name="agencies"),
+    path("agencies/<str:code>/", views.agency, name="agency"),
+    path("agencies/<str:code>/guide/", views.guide, name="guide"),
+    path("agencies/<str:code>/feed/rss/", public(feeds.AgencyDocumentsFeed()), name="agency_feed_rss"),
+    path("agencies/<str:code>/feed/atom/", public(feeds.AgencyDocumentsAtomFeed()), name="agency_feed_atom"),
+    path("search/", views.search, name="search"),
+    path("documents/<path:index_no>/", views.document, name="document"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("feed/rss/", public(feeds.LatestDocumentsFeed()), name="feed_rss"),
+    path("feed/atom/", public(feeds.LatestDocumentsAtomFeed()), name="feed_atom"),
+    # A sitemap index: one sitemap may list at most 50,000 URLs and catalogues grow past that.
+    path(
+        "sitemap.xml",
+        public(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+]
