@@ -1,0 +1,1 @@
+"""Search benchmark: `python -m bench --help` (see bench/README.md)."""
