@@ -7,6 +7,8 @@ import pytest
 def _isolated_files(settings, tmp_path):
     settings.GONGKAI_SEARCH_DIR = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests create many staff accounts; the production hasher's 1M rounds would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from gongkai.search import engine
 
     engine.reset_cache()

@@ -20,6 +20,9 @@ COMMANDS = {
     "scan": "scan",
     "calendar": "calendar",
     "sweep-attachments": "sweep_attachments",
+    "publish-scheduled": "publish_scheduled",
+    "remind": "remind",
+    "export-reading-points": "export_reading_points",
 }
 # Commands that create or do not need the schema.
 NO_SCHEMA_CHECK = {"migrate", "demo", "createsuperuser", "scan"}
@@ -43,6 +46,10 @@ commands:
                                the Nth working day after DATE (Chinese calendar)
   calendar load FILE           load a year's holiday notice
   sweep-attachments [--json]   delete attachment files left by interrupted uploads
+  publish-scheduled [--json]   publish approved records whose scheduled time has come (cron)
+  remind [--dry-run] [--json]  e-mail staff about records due soon or overdue (cron, daily)
+  export-reading-points --agency CODE --from DATE --to DATE -o FILE.zip
+                               package an agency's disclosed documents for reading points
   createsuperuser              create an administrator account
 
 Run `gongkai COMMAND --help` for a command's options.

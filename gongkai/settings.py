@@ -5,6 +5,7 @@ defaults run the embedded demo: SQLite under ``GONGKAI_DATA_DIR`` (default ``./v
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,10 @@ INSTALLED_APPS = [
     "gongkai.agencies",
     "gongkai.catalogue",
     "gongkai.search",
+    "axes",  # before gongkai.accounts: its failed-login receiver must run before our audit one
+    "gongkai.accounts",
+    "gongkai.publishing",
+    "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",
 ]
@@ -43,7 +48,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.accounts.middleware.ReauthenticationMiddleware",  # needs request.user and messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page (status 429)
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -70,7 +77,11 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if os.environ.get("GONGKAI_TEST_DB_NAME"):
+            # lets several test runs share one PostgreSQL server without colliding
+            db["TEST"] = {"NAME": os.environ["GONGKAI_TEST_DB_NAME"]}
+        return db
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -144,3 +155,44 @@ if not DEBUG and os.environ.get("GONGKAI_PRODUCTION") == "1":
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+
+# --- Staff sign-in (gongkai.accounts) ---
+# security.md, "Identity and access": lockout per (username, address), idle logout,
+# re-authentication, password complexity. Supersedes SESSION_COOKIE_AGE and LOGIN_URL above.
+GONGKAI_IDLE_MINUTES = int(os.environ.get("GONGKAI_IDLE_MINUTES", SESSION_COOKIE_AGE // 60))
+GONGKAI_REAUTH_HOURS = int(os.environ.get("GONGKAI_REAUTH_HOURS", 12))
+GONGKAI_LOGIN_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_FAILURE_LIMIT", 5))
+GONGKAI_LOCKOUT_MINUTES = int(os.environ.get("GONGKAI_LOCKOUT_MINUTES", 15))
+# Reverse proxies in front of the application that append to X-Forwarded-For (0: none, the
+# peer address is the client). Lockout and audit need the real client address.
+GONGKAI_TRUSTED_PROXIES = int(os.environ.get("GONGKAI_TRUSTED_PROXIES", 0))
+
+SESSION_COOKIE_AGE = GONGKAI_IDLE_MINUTES * 60  # idle logout: renewed on every request
+SESSION_SAVE_EVERY_REQUEST = True
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/staff/"  # the workbench home
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTHENTICATION_BACKENDS = [
+    "gongkai.accounts.backends.LockoutBackend",  # first: refuses a locked-out pair before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "gongkai.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+
+# django-axes: the lockout is per (username, address) pair, so one address cannot lock every
+# account and one account cannot be locked for people elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = GONGKAI_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=GONGKAI_LOCKOUT_MINUTES)
+# Attempts while locked out do not restart the cool-off: it ends a fixed time after the
+# failure that triggered it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gongkai.accounts.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "gongkai.accounts.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False

@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gongkai.api.urls")),
+    path("staff/", include("gongkai.accounts.urls")),
     path("", include("gongkai.portal.urls")),
 ]

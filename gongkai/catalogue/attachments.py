@@ -33,6 +33,7 @@ __all__ = [
     "attachment_add",
     "attachment_add_inspected",
     "attachment_remove",
+    "attachment_replace_content",
     "attachment_sweep_orphans",
     "upload_inspect",
 ]
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 ATTACHMENT_DIR = "attachments"
 ORPHAN_GRACE = timedelta(days=1)
+
 
 def _snapshot(attachment: Attachment) -> dict:
     return {
@@ -133,3 +135,36 @@ def attachment_sweep_orphans(
         storage.delete(path)
         removed.append(path)
     return removed
+
+
+def attachment_replace_content(*, attachment: Attachment, data: bytes, actor=None) -> Attachment:
+    """Replace an attachment's file with new content of the same kind (a redacted version):
+    inspected like an upload, stored under a new name, text re-extracted; the old file is
+    deleted once the change commits."""
+    upload = upload_inspect(data=data, filename=attachment.original_name)
+    if upload.kind.content_type != attachment.content_type:
+        raise AttachmentError(_("替换文件的类型与原附件不一致。"))
+    before = _snapshot(attachment)
+    old_storage, old_name = attachment.file.storage, attachment.file.name
+    storage_name = uuid.uuid4().hex + upload.extension
+    attachment.file.save(storage_name, ContentFile(upload.data), save=False)
+    try:
+        with transaction.atomic():
+            attachment.storage_name = storage_name
+            attachment.size = len(upload.data)
+            attachment.sha256 = upload.sha256
+            attachment.text = upload.text
+            attachment.save()
+            audit_record(
+                actor=actor,
+                action="attachment_replace_content",
+                obj=attachment,
+                before=before,
+                after=_snapshot(attachment),
+            )
+            mark_stale([attachment.document_id])
+            transaction.on_commit(lambda: old_storage.delete(old_name), robust=True)
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment

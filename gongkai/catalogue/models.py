@@ -115,6 +115,16 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="replaces",
     )
+    clarifies = models.ForeignKey(
+        "self",
+        verbose_name=_("澄清的信息"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clarifications",
+        help_text=_("《条例》第六条：对不准确信息的澄清，与被澄清的信息互相链接"),
+    )
+    withdrawn_reason = models.CharField(_("撤回理由"), max_length=300, blank=True)
     disclosure_attribute = models.CharField(
         _("公开属性"), max_length=20, choices=DisclosureAttribute.choices, default=DisclosureAttribute.PROACTIVE
     )

@@ -48,6 +48,8 @@ def _snapshot(doc: Document) -> dict:
         "subject": doc.subject_id,
         "genre": doc.genre_id,
         "replaced_by": doc.replaced_by_id,
+        "clarifies": doc.clarifies_id,
+        "withdrawn_reason": doc.withdrawn_reason,
     }
 
 
@@ -88,7 +90,9 @@ def document_update(*, document: Document, fields: DocumentFields, actor=None) -
     for name, value in fields.__dict__.items():
         setattr(document, name, value)
     document.save()
-    audit_record(actor=actor, action="document_update", obj=document, before=before, after=_snapshot(document))
+    audit_record(
+        actor=actor, action="document_update", obj=document, before=before, after=_snapshot(document)
+    )
     mark_stale([document.pk])
     return document
 
@@ -106,7 +110,9 @@ def document_publish(*, document: Document, actor=None, published_on: date | Non
     document.published_on = published_on or document.published_on or timezone.localdate()
     document.visibility = Visibility.PUBLIC
     document.save(update_fields=["index_no", "published_on", "visibility", "updated_at"])
-    audit_record(actor=actor, action="document_publish", obj=document, before=before, after=_snapshot(document))
+    audit_record(
+        actor=actor, action="document_publish", obj=document, before=before, after=_snapshot(document)
+    )
     mark_stale([document.pk])
     return document
 
@@ -125,8 +131,77 @@ def document_set_validity(
     document.validity = validity
     document.replaced_by = replaced_by if validity in (Validity.REPEALED, Validity.AMENDED) else None
     document.save(update_fields=["validity", "replaced_by", "updated_at"])
-    audit_record(actor=actor, action="document_set_validity", obj=document, before=before, after=_snapshot(document))
+    audit_record(
+        actor=actor, action="document_set_validity", obj=document, before=before, after=_snapshot(document)
+    )
     mark_stale([document.pk])
+    return document
+
+
+@transaction.atomic
+def document_set_disclosure(*, document: Document, attribute: str, ground: str = "", actor=None) -> Document:
+    """Record the disclosure attribute (公开属性) and, unless proactive, its ground."""
+    from .models import DisclosureAttribute
+
+    if attribute not in DisclosureAttribute.values:
+        raise CatalogueError(f"未知的公开属性：{attribute}")
+    before = {"disclosure_attribute": document.disclosure_attribute, "ground": document.non_disclosure_ground}
+    document.disclosure_attribute = attribute
+    document.non_disclosure_ground = "" if attribute == DisclosureAttribute.PROACTIVE else ground
+    document.save(update_fields=["disclosure_attribute", "non_disclosure_ground", "updated_at"])
+    after = {"disclosure_attribute": attribute, "ground": document.non_disclosure_ground}
+    audit_record(actor=actor, action="document_set_disclosure", obj=document, before=before, after=after)
+    return document
+
+
+@transaction.atomic
+def document_replace_text(*, document: Document, texts: dict[str, str], actor=None) -> Document:
+    """Replace the title, summary or body with a redacted version before publication. The audit
+    records which fields changed and their lengths, not the removed personal data."""
+    allowed = {"title", "summary", "body"}
+    if not set(texts) <= allowed:
+        raise CatalogueError(f"只能替换：{', '.join(sorted(allowed))}")
+    for name, value in texts.items():
+        setattr(document, name, value)
+    document.save(update_fields=[*texts, "updated_at"])
+    after = {name: {"chars": len(value)} for name, value in texts.items()}
+    audit_record(actor=actor, action="document_replace_text", obj=document, after=after)
+    mark_stale([document.pk])
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, reason: str, actor=None) -> Document:
+    """Take a published document off the public catalogue; it stays in the internal catalogue
+    with its index number and the reason (withdrawal is reviewed in gongkai.publishing)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.visibility != Visibility.PUBLIC:
+        raise CatalogueError("只有已公开的信息可以撤回。")
+    if not reason.strip():
+        raise CatalogueError("请填写撤回理由。")
+    before = _snapshot(document)
+    document.visibility = Visibility.WITHDRAWN
+    document.withdrawn_reason = reason.strip()[:300]
+    document.save(update_fields=["visibility", "withdrawn_reason", "updated_at"])
+    audit_record(
+        actor=actor, action="document_withdraw", obj=document, before=before, after=_snapshot(document)
+    )
+    mark_stale([document.pk])
+    return document
+
+
+@transaction.atomic
+def document_set_clarifies(*, document: Document, clarifies: Document | None, actor=None) -> Document:
+    """Mark ``document`` as the clarification (Art. 6) of ``clarifies``; both pages link."""
+    if clarifies is not None and clarifies.pk == document.pk:
+        raise CatalogueError("澄清不能关联自身。")
+    before = _snapshot(document)
+    document.clarifies = clarifies
+    document.save(update_fields=["clarifies", "updated_at"])
+    audit_record(
+        actor=actor, action="document_set_clarifies", obj=document, before=before, after=_snapshot(document)
+    )
+    mark_stale([document.pk] + ([clarifies.pk] if clarifies else []))
     return document
 
 

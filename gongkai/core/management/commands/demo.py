@@ -50,7 +50,7 @@ class Command(GongkaiCommand):
             f"{summary.agencies.updated + summary.agencies.unchanged} already present; "
             f"{imported} documents imported, {updated} already present."
         )
-        self.stdout.write("\nStaff logins (sign in at /admin/):")
+        self.stdout.write("\nStaff logins (workbench: /staff/login/, back office: /admin/):")
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.password}  {login.role} · {login.agency}")

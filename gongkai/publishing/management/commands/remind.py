@@ -1,0 +1,33 @@
+"""`gongkai remind [--dry-run] [--json]`: e-mail staff about records due soon or overdue.
+Run daily (cron or a systemd timer)."""
+
+from gongkai.core.management.base import GongkaiCommand
+from gongkai.publishing.reminders import reminders_collect, reminders_send
+
+
+class Command(GongkaiCommand):
+    help = "E-mail staff about proactive-disclosure records that are due soon or overdue."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="list who would be reminded, send nothing")
+        parser.add_argument("--json", action="store_true", help="print the reminders as JSON on stdout")
+
+    def handle(self, *args, dry_run, json, **options):
+        reminders = reminders_collect()
+        sent = 0 if dry_run else reminders_send(reminders)
+        if json:
+            self.emit_json(
+                {
+                    "sent": sent,
+                    "reminders": [
+                        {
+                            "email": r.email,
+                            "overdue": [s.pk for s in r.overdue],
+                            "due_soon": [s.pk for s in r.due_soon],
+                        }
+                        for r in reminders
+                    ],
+                }
+            )
+        else:
+            self.say(f"{len(reminders)} reminder(s), {sent} sent")

@@ -1,0 +1,275 @@
+"""Proactive disclosure (主动公开): review chains, submissions through them, scan findings to
+settle, publication deadlines and timeliness figures. Rules are in rules.py; every change goes
+through services.py."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue.models import Attachment, Document
+
+from .rules import (
+    DEFAULT_CHAIN,
+    OPEN_STATES,
+    DeadlineUnit,
+    Decision,
+    InfoType,
+    StepSpec,
+    SubmissionKind,
+    SubmissionState,
+    chain_from_data,
+)
+
+
+class ReviewChain(models.Model):
+    """An agency's review chain (保密审查流程) after the originator's opinion; agencies without
+    one use the default chain of rules.py."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="review_chain")
+    steps = models.JSONField(
+        _("审查步骤"),
+        help_text=_('例如 [{"key": "unit_head", "label": "处室负责人审核", "role": "reviewer"}]'),
+    )
+
+    class Meta:
+        verbose_name = _("审查链")
+        verbose_name_plural = _("审查链")
+
+    def __str__(self) -> str:
+        return f"{self.agency} 审查链"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        try:
+            chain_from_data(self.steps if isinstance(self.steps, list) else [])
+        except ValueError as exc:
+            raise ValidationError({"steps": str(exc)}) from exc
+
+
+class DeadlineRule(models.Model):
+    """A publication deadline for an information type: per agency, or for every agency when
+    ``agency`` is empty. Without a rule the statutory 20 working days apply (Art. 26)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="deadline_rules"
+    )
+    info_type = models.CharField(_("信息类型"), max_length=16, choices=InfoType.choices)
+    amount = models.PositiveIntegerField(_("期限"))
+    unit = models.CharField(
+        _("单位"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKDAYS
+    )
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("公开时限规则")
+        verbose_name_plural = _("公开时限规则")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "info_type"], name="unique_deadline_rule"),
+            models.UniqueConstraint(
+                fields=["info_type"],
+                condition=models.Q(agency__isnull=True),
+                name="unique_default_deadline_rule",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=1), name="deadline_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency or '全部机关'} · {self.get_info_type_display()} · {self.amount}{self.get_unit_display()}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def with_clock(self):
+        """Submissions whose record has a publication deadline (proactive, not yet published)."""
+        return self.filter(kind=SubmissionKind.PUBLISH, due_at__isnull=False, state__in=OPEN_STATES)
+
+    def overdue(self, now=None):
+        return self.with_clock().filter(due_at__lt=now or timezone.now())
+
+    def due_between(self, start, end):
+        return self.with_clock().filter(due_at__gte=start, due_at__lt=end)
+
+
+class Submission(models.Model):
+    """A record on its way through review: the first publication of a drafted document, or a
+    withdrawal or validity change of a published one. Facts are stored (formation time, due
+    time, each step's action); "overdue" is derived on read."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="submissions")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="submissions")
+    kind = models.CharField(_("事项"), max_length=12, choices=SubmissionKind.choices)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    chain = models.JSONField(_("审查链快照"), default=list)
+    step = models.PositiveSmallIntegerField(_("当前步骤"), default=0)
+    round = models.PositiveSmallIntegerField(_("送审轮次"), default=0)
+    version = models.PositiveIntegerField(default=0)  # optimistic lock for concurrent reviewers
+    info_type = models.CharField(
+        _("信息类型"), max_length=16, choices=InfoType.choices, default=InfoType.DOCUMENT
+    )
+    formed_at = models.DateTimeField(_("形成（变更）时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("公开期限"), null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    due_explanation = models.CharField(_("期限计算说明"), max_length=300, blank=True)
+    publish_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
+    payload = models.JSONField(_("变更内容"), default=dict, blank=True)
+    reason = models.TextField(_("事由"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("起草人")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    original_text = models.JSONField(_("脱敏前文本（仅内部）"), default=dict, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("送审单")
+        verbose_name_plural = _("送审单")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["state", "publish_at"])]
+        constraints = [
+            # One open publication per document: a second one would race the first.
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(state__in=list(OPEN_STATES)),
+                name="one_open_submission_per_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.document.title}"
+
+    @property
+    def steps(self) -> tuple[StepSpec, ...]:
+        if not self.chain:
+            return DEFAULT_CHAIN
+        return tuple(StepSpec(**s) for s in self.chain)
+
+    @property
+    def current_step(self) -> StepSpec | None:
+        if self.state != SubmissionState.IN_REVIEW:
+            return None
+        return self.steps[self.step]
+
+    def is_overdue(self, now=None) -> bool:
+        return bool(self.due_at and self.state in OPEN_STATES and (now or timezone.now()) > self.due_at)
+
+
+class ReviewAction(models.Model):
+    """One step's decision: who, when, what, and the opinion (the history on the record)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="actions")
+    round = models.PositiveSmallIntegerField(_("送审轮次"))
+    step = models.PositiveSmallIntegerField(_("步骤"))
+    step_key = models.CharField(max_length=40)
+    step_label = models.CharField(_("环节"), max_length=100)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices)
+    opinion = models.TextField(_("意见"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审查记录")
+        verbose_name_plural = _("审查记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step_label} · {self.get_decision_display()}"
+
+
+class FindingDecision(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    REDACT = "redact", _("删除（脱敏）")
+    KEEP = "keep", _("保留")
+
+
+class ScanFinding(models.Model):
+    """A pre-scan finding in the body or an attachment, to be settled before approval. ``value``
+    holds the matched text (needed to redact it); it is shown masked everywhere."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="findings")
+    field = models.CharField(max_length=12, default="body")  # title, summary, body or attachment
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=20)
+    confidence = models.CharField(_("可信度"), max_length=10)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    value = models.CharField(max_length=300)
+    excerpt = models.CharField(_("摘录（已遮蔽）"), max_length=300)
+    decision = models.CharField(
+        _("处理"), max_length=10, choices=FindingDecision.choices, default=FindingDecision.PENDING
+    )
+    reason = models.CharField(_("保留理由"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("扫描发现")
+        verbose_name_plural = _("扫描发现")
+        ordering = ["attachment_id", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_label} · {self.kind} · {self.excerpt}"
+
+    @property
+    def source_label(self) -> str:
+        if self.attachment_id:
+            return f"附件：{self.attachment.title}"
+        return {"title": "标题", "summary": "内容概述"}.get(self.field, "正文")
+
+
+def original_path(instance, filename: str) -> str:
+    return f"originals/{filename}"
+
+
+class SealedOriginal(models.Model):
+    """An attachment as it was before redaction: kept for the agency only, never served to the
+    public (it lives outside the attachments folder and no public view reads this table)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="originals")
+    attachment = models.ForeignKey(Attachment, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=original_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("脱敏前原件")
+        verbose_name_plural = _("脱敏前原件")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimelinessFigure(models.Model):
+    """Publication timeliness per agency and month (for assessment and the annual report):
+    recomputed from the submissions whenever one in that month is published."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="timeliness")
+    month = models.DateField(_("月份"))  # first day of the month
+    on_time = models.PositiveIntegerField(_("按时公开"), default=0)
+    late = models.PositiveIntegerField(_("逾期公开"), default=0)
+    days_late = models.PositiveIntegerField(_("逾期天数合计"), default=0)
+
+    class Meta:
+        verbose_name = _("公开及时性")
+        verbose_name_plural = _("公开及时性")
+        constraints = [models.UniqueConstraint(fields=["agency", "month"], name="unique_timeliness_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.month:%Y-%m}"
