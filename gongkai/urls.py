@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gongkai.api.urls")),
     path("staff/", include("gongkai.accounts.urls")),
+    path("staff/", include("gongkai.workbench.urls")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -26,13 +26,14 @@ def public_document_get(*, index_no: str) -> Document:
     public_links = Document.objects.public().select_related("agency").order_by("-published_on", "-id")
     qs = (
         Document.objects.public()
-        .select_related("agency", "subject__parent", "genre", "replaced_by")
+        .select_related("agency", "subject__parent", "genre", "replaced_by", "clarifies")
         .prefetch_related(
             "co_issuers",
             "attachments",
             Prefetch("replaces", queryset=public_links, to_attr="public_replaces"),
             Prefetch("interpretations", queryset=public_links, to_attr="public_interpretations"),
             Prefetch("interprets", queryset=public_links, to_attr="public_interprets"),
+            Prefetch("clarifications", queryset=public_links, to_attr="public_clarifications"),
         )
     )
     doc = qs.filter(index_no=index_no).first()
@@ -41,6 +42,8 @@ def public_document_get(*, index_no: str) -> Document:
     # The replacing document came with the join; link it only when it is public too.
     replacement = doc.replaced_by
     doc.public_replaced_by = replacement if replacement is not None and is_public(replacement) else None
+    clarified = doc.clarifies
+    doc.public_clarifies = clarified if clarified is not None and is_public(clarified) else None
     return doc
 
 

@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue.attachments import AttachmentError, attachment_replace_content
+from gongkai.catalogue.attachments import (
+    AttachmentError,
+    attachment_add,
+    attachment_remove,
+    attachment_replace_content,
+)
 from gongkai.catalogue.models import DisclosureAttribute, Document, Validity, Visibility
 from gongkai.catalogue.services import (
     CatalogueError,
@@ -259,6 +264,33 @@ def record_update(
     submission.formed_at = formed_at  # None: formed on the written-on date
     _set_clock(submission, document)
     return _save(submission, actor, "record_update", before)
+
+
+@transaction.atomic
+def record_attachment_add(*, submission: Submission, data, filename: str, title: str = "", actor):
+    """Attach a file to a draft or returned record (never to one already in review).
+    Raises AttachmentError with the reason when the file is refused."""
+    submission = _lock(submission, None)
+    _require(submission.kind == SubmissionKind.PUBLISH and permissions.can_record_update(actor, submission))
+    attachment = attachment_add(
+        document=submission.document, data=data, filename=filename, title=title, actor=actor
+    )
+    submission.version += 1
+    submission.save(update_fields=["version", "updated_at"])
+    return attachment
+
+
+@transaction.atomic
+def record_attachment_remove(*, submission: Submission, attachment_id: int, actor) -> None:
+    """Remove an attachment from a draft or returned record."""
+    submission = _lock(submission, None)
+    _require(submission.kind == SubmissionKind.PUBLISH and permissions.can_record_update(actor, submission))
+    attachment = submission.document.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise PublishingError(_("附件不存在。"))
+    attachment_remove(attachment=attachment, actor=actor)
+    submission.version += 1
+    submission.save(update_fields=["version", "updated_at"])
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from gongkai.catalogue.models import Validity
-from gongkai.catalogue.services import document_set_validity, interpretation_link
+from gongkai.catalogue.services import document_set_clarifies, document_set_validity, interpretation_link
 
 from . import builders
 
@@ -121,6 +121,19 @@ def test_interpretations_are_linked_both_ways(client):
     assert "政策解读" in policy_html and reverse("portal:document", args=[reading.index_no]) in policy_html
     _, reading_html = page(client, reading)
     assert "解读的文件" in reading_html and reverse("portal:document", args=[policy.index_no]) in reading_html
+
+
+def test_clarifications_are_linked_both_ways(client):
+    city = builders.agency()
+    original = builders.document(city, "关于某路段封闭施工的公告")
+    clarification = builders.document(city, "关于某路段封闭施工公告的澄清说明")
+    document_set_clarifies(document=clarification, clarifies=original)
+    _, original_html = page(client, original)
+    assert "本信息已发布澄清说明" in original_html
+    assert reverse("portal:document", args=[clarification.index_no]) in original_html
+    _, clarification_html = page(client, clarification)
+    assert "本文是对以下信息的澄清" in clarification_html
+    assert reverse("portal:document", args=[original.index_no]) in clarification_html
 
 
 @pytest.mark.parametrize("make_private", [builders.withdraw, builders.mark_on_application])

@@ -1,0 +1,218 @@
+"""The state changes on a record page: each POST calls one service, then goes back to the
+record (PRG); a refusal re-renders the page with the form as typed and the reason."""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gongkai.accounts.decorators import staff_required
+from gongkai.catalogue.attachments import AttachmentError
+from gongkai.publishing.models import ScanFinding, Submission
+from gongkai.publishing.rules import Decision
+from gongkai.publishing.services import (
+    Conflict,
+    NotPermitted,
+    PublishingError,
+    finding_settle,
+    record_attachment_add,
+    record_attachment_remove,
+    submission_cancel,
+    submission_decide,
+    submission_submit,
+)
+
+from .. import selectors
+from ..forms import AttachmentForm, CancelForm, DecideForm, FindingForm, SubmitForm
+from .common import forbidden
+from .record_page import render_record
+
+DONE_MESSAGES = {
+    Decision.APPROVE: gettext_lazy("已同意。"),
+    Decision.RETURN: gettext_lazy("已退回经办人。"),
+    Decision.REFER: gettext_lazy("已报保密行政管理部门。"),
+}
+
+
+def _back(submission: Submission):
+    return redirect("workbench:record_detail", pk=submission.pk)
+
+
+def _conflict(
+    request, submission: Submission, exc: Conflict, form_class, typed: dict, kept_opinion: str = ""
+):
+    """Someone else acted first: show the record as it is now, with the form refilled with
+    what the user typed (at the current version, in case they may still act on it)."""
+    fresh = selectors.submission_for_staff(request.user, submission.pk)
+    message = str(exc) + _("当前状态：%(state)s%(step)s。") % {
+        "state": fresh.get_state_display(),
+        "step": f"（{fresh.current_step.label}）" if fresh.current_step else "",
+    }
+    again = form_class(initial={**typed, "version": fresh.version})
+    return render_record(
+        request,
+        fresh,
+        forms={form_class.prefix: again},
+        conflict=message,
+        kept_opinion=kept_opinion,
+        status=409,
+    )
+
+
+@require_POST
+@staff_required
+def record_submit(request, pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return render_record(request, submission, forms={"submit": form})
+    d = form.cleaned_data
+    try:
+        submission_submit(
+            submission=submission,
+            actor=request.user,
+            opinion=d["opinion"],
+            publish_at=d["publish_at"],
+            expected_version=d["version"],
+        )
+    except Conflict as exc:
+        return _conflict(request, submission, exc, SubmitForm, d, kept_opinion=d["opinion"])
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
+    except PublishingError as exc:
+        form.add_error(None, str(exc))
+        return render_record(request, submission, forms={"submit": form})
+    messages.success(request, _("已送审。"))
+    return _back(submission)
+
+
+@require_POST
+@staff_required
+def record_decide(request, pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return render_record(request, submission, forms={"decide": form})
+    d = form.cleaned_data
+    try:
+        submission_decide(
+            submission=submission,
+            actor=request.user,
+            decision=d["decision"],
+            opinion=d["opinion"],
+            expected_version=d["version"],
+        )
+    except Conflict as exc:
+        return _conflict(request, submission, exc, DecideForm, d, kept_opinion=d["opinion"])
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
+    except PublishingError as exc:
+        form.add_error(None, str(exc))
+        return render_record(request, submission, forms={"decide": form})
+    messages.success(request, DONE_MESSAGES.get(d["decision"], _("已办理。")))
+    return _back(submission)
+
+
+@require_POST
+@staff_required
+def record_finding_settle(request, pk: int, finding_pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    finding = get_object_or_404(ScanFinding, pk=finding_pk, submission=submission)
+    form = FindingForm(request.POST, prefix=f"finding-{finding.pk}")
+    if not form.is_valid():
+        return render_record(request, submission, finding_forms={finding.pk: form})
+    try:
+        finding_settle(
+            finding=finding,
+            actor=request.user,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
+    except PublishingError as exc:
+        form.add_error(None, str(exc))
+        return render_record(request, submission, finding_forms={finding.pk: form})
+    messages.success(request, _("已处理扫描发现。"))
+    return redirect(reverse("workbench:record_detail", kwargs={"pk": submission.pk}) + "#findings")
+
+
+@require_POST
+@staff_required
+def record_cancel(request, pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return render_record(request, submission, forms={"cancel": form})
+    d = form.cleaned_data
+    try:
+        submission_cancel(
+            submission=submission, actor=request.user, reason=d["reason"], expected_version=d["version"]
+        )
+    except Conflict as exc:
+        return _conflict(request, submission, exc, CancelForm, d, kept_opinion=d["reason"])
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
+    except PublishingError as exc:
+        form.add_error(None, str(exc))
+        return render_record(request, submission, forms={"cancel": form})
+    messages.success(request, _("已撤销。"))
+    return _back(submission)
+
+
+@require_POST
+@staff_required
+def attachment_upload(request, pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_record(request, submission, forms={"attachment": form})
+    upload = form.cleaned_data["file"]
+    try:
+        record_attachment_add(
+            submission=submission,
+            data=upload,
+            filename=upload.name,
+            title=form.cleaned_data["title"],
+            actor=request.user,
+        )
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
+    except AttachmentError as exc:
+        form.add_error("file", str(exc))
+        return render_record(request, submission, forms={"attachment": form})
+    messages.success(request, _("附件已上传。"))
+    return _back(submission)
+
+
+@require_POST
+@staff_required
+def attachment_remove(request, pk: int, attachment_pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    selectors.attachment_for_staff(submission, attachment_pk)  # 404 when not this record's
+    try:
+        record_attachment_remove(submission=submission, attachment_id=attachment_pk, actor=request.user)
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
+    except PublishingError as exc:
+        messages.error(request, str(exc))
+        return _back(submission)
+    messages.success(request, _("附件已删除。"))
+    return _back(submission)
+
+
+@staff_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    submission = selectors.submission_for_staff(request.user, pk)
+    attachment = selectors.attachment_for_staff(submission, attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"  # internal until published
+    return response

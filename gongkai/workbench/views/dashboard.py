@@ -1,0 +1,45 @@
+"""The workbench home and the list of records."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+
+from gongkai.accounts.decorators import staff_required
+
+from .. import selectors
+from ..forms import FilterForm
+from .common import page
+
+PAGE_SIZE = 20
+
+
+@staff_required
+def dashboard(request):
+    return page(request, "workbench/dashboard.html", {"board": selectors.dashboard_for(request.user)})
+
+
+@staff_required
+def record_list(request):
+    form = FilterForm(request.GET or None, user=request.user)
+    records = selectors.submissions_in_scope(request.user).order_by("-updated_at", "-pk")
+    if form.is_bound and form.is_valid():
+        f = form.cleaned_data
+        if f["q"]:
+            records = records.filter(document__title__icontains=f["q"])
+        if f["state"]:
+            records = records.filter(state=f["state"])
+        if f["kind"]:
+            records = records.filter(kind=f["kind"])
+        if f["agency"]:
+            records = records.filter(agency=f["agency"])
+        if f["overdue"]:
+            records = records.overdue()
+    paginator = Paginator(records, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    # Page links keep the filters.
+    filters = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return page(
+        request,
+        "workbench/record_list.html",
+        {"form": form, "page_obj": page_obj, "filters": filters, "filtered": bool(filters)},
+    )

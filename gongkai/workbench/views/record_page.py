@@ -1,0 +1,153 @@
+"""The record page: what it shows (metadata, highlighted text, chain, history) and which action
+forms the user may use. Action views re-render it with their bound form when something is
+wrong, so nothing typed is lost."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy
+
+from gongkai.agencies.models import Role
+from gongkai.catalogue.models import Document, Validity, Visibility
+from gongkai.publishing import permissions
+from gongkai.publishing.models import FindingDecision, Submission
+from gongkai.publishing.rules import NonDisclosureGround, SubmissionKind, SubmissionState
+from gongkai.publishing.services import chain_for
+
+from ..forms import AttachmentForm, CancelForm, DecideForm, FindingForm, SubmitForm
+from ..highlight import Span, highlight, kind_label
+from .common import page
+
+TEXT_FIELDS = (
+    ("title", gettext_lazy("标题")),
+    ("summary", gettext_lazy("内容概述")),
+    ("body", gettext_lazy("正文")),
+)
+
+
+@dataclass
+class ChainRow:
+    index: int
+    label: str
+    role: str
+    status: str  # done, current, pending
+    action: object | None
+
+
+def _chain(submission: Submission, actions: list) -> list[ChainRow]:
+    steps = submission.steps if submission.chain else chain_for(submission.agency)
+    latest = {a.step: a for a in actions if a.round == submission.round}
+    rows = []
+    for i, step in enumerate(steps):
+        if submission.state == SubmissionState.IN_REVIEW:
+            status = "done" if i < submission.step else "current" if i == submission.step else "pending"
+        elif submission.state in (SubmissionState.DONE, SubmissionState.SCHEDULED):
+            status = "done"
+        else:
+            status = "pending"
+        action = latest.get(i) if status == "done" else None
+        rows.append(ChainRow(i, step.label, Role(step.role).label, status, action))
+    return rows
+
+
+def _findings(submission: Submission, bound: dict[int, FindingForm]):
+    findings = list(submission.findings.select_related("attachment", "decided_by"))
+    spans: dict[str, list[Span]] = {}
+    for number, f in enumerate(findings, start=1):
+        f.number = number
+        f.kind_label = kind_label(f.kind)
+        f.anchor = f"finding-{f.pk}"
+        f.form = bound.get(f.pk) or FindingForm(
+            prefix=f.anchor,
+            initial={
+                "decision": "" if f.decision == FindingDecision.PENDING else f.decision,
+                "reason": f.reason,
+            },
+        )
+        if f.attachment_id is None:
+            spans.setdefault(f.field, []).append(
+                Span(f.start, f.end, f.value, number, f.anchor, f.kind_label, f.decision)
+            )
+    return findings, spans
+
+
+def _proposed_change(submission: Submission) -> dict | None:
+    """What a validity change asks for, for the reviewer to read."""
+    if submission.kind != SubmissionKind.VALIDITY:
+        return None
+    validity = submission.payload.get("validity", "")
+    replaced_by = submission.payload.get("replaced_by")
+    return {
+        "validity": Validity(validity).label if validity in Validity.values else validity,
+        "replaced_by": Document.objects.filter(pk=replaced_by).only("title", "index_no").first()
+        if replaced_by
+        else None,
+    }
+
+
+def _ground_label(ground: str) -> str:
+    return NonDisclosureGround(ground).label if ground in NonDisclosureGround.values else ground
+
+
+def render_record(
+    request,
+    submission: Submission,
+    *,
+    forms: dict | None = None,
+    finding_forms: dict[int, FindingForm] | None = None,
+    conflict: str = "",
+    kept_opinion: str = "",
+    status: int = 200,
+):
+    """The record page for ``request.user``; ``forms`` replaces the blank action forms by the
+    ones the user just sent (with their errors)."""
+    user, document = request.user, submission.document
+    actions = list(submission.actions.select_related("actor"))
+    findings, spans = _findings(submission, finding_forms or {})
+    texts = [
+        {"name": name, "label": label, "html": highlight(getattr(document, name) or "", spans.get(name, []))}
+        for name, label in TEXT_FIELDS
+    ]
+    is_publish = submission.kind == SubmissionKind.PUBLISH
+    can = {
+        "edit": is_publish and permissions.can_record_update(user, submission),
+        "submit": permissions.can_submission_submit(user, submission),
+        "decide": permissions.can_submission_decide(user, submission),
+        "cancel": permissions.can_submission_cancel(user, submission),
+        "change": document.visibility == Visibility.PUBLIC and permissions.can_change_propose(user, document),
+    }
+    can["settle"] = can["decide"]  # permissions.can_finding_settle is the same question
+    forms = forms or {}
+    version = {"version": submission.version}
+    step = submission.current_step
+    pending = sum(1 for f in findings if f.decision == FindingDecision.PENDING)
+    # services.submission_decide refuses approval at this step while findings are pending.
+    must_settle = bool(
+        pending and step and (step.settles_findings or submission.step == len(submission.steps) - 1)
+    )
+    context = {
+        "submission": submission,
+        "document": document,
+        "attachments": list(document.attachments.all()),
+        "texts": texts,
+        "findings": findings,
+        "pending_findings": pending,
+        "must_settle": must_settle,
+        "chain": _chain(submission, actions),
+        "actions": actions,
+        "others": list(
+            document.submissions.exclude(pk=submission.pk)
+            .order_by("-created_at")
+            .only("pk", "kind", "state", "created_at")
+        ),
+        "can": can,
+        "submit_form": forms.get("submit") or SubmitForm(initial=version),
+        "decide_form": forms.get("decide") or DecideForm(initial=version),
+        "cancel_form": forms.get("cancel") or CancelForm(initial=version),
+        "attachment_form": forms.get("attachment") or AttachmentForm(),
+        "conflict": conflict,
+        "kept_opinion": kept_opinion,
+        "is_overdue": submission.is_overdue(),
+        "ground_label": _ground_label(document.non_disclosure_ground),
+        "proposed": _proposed_change(submission),
+    }
+    return page(request, "workbench/record_detail.html", context, status=status)
