@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",  # before gongkai.accounts: its failed-login receiver must run before our audit one
     "gongkai.accounts",
     "gongkai.publishing",
+    "gongkai.applications",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",

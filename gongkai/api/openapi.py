@@ -9,7 +9,11 @@ FACET = {
     "items": {
         "type": "object",
         "required": ["value", "label", "count"],
-        "properties": {"value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}},
+        "properties": {
+            "value": {"type": "string"},
+            "label": {"type": "string"},
+            "count": {"type": "integer"},
+        },
     },
 }
 DOC_REF = {
@@ -23,8 +27,109 @@ ERROR = {
     "properties": {"error": {"type": "string"}, "errors": {"type": "object"}},
 }
 
+FIELD_ERRORS = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "object",
+            "description": "字段名 → 错误说明列表；不属于某个字段的错误在 __all__ 下",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "tracking_no": {"type": "string", "description": "409 时：已提交申请的编号"},
+    },
+}
+_TEXT = {"type": ["string", "null"]}
+APPLICATION_REQUEST = {
+    "type": "object",
+    "required": ["agency", "applicant_type", "name", "description", "form", "delivery"],
+    "properties": {
+        "agency": {"type": "string", "description": "受理机关代码"},
+        "applicant_type": {
+            "type": "string",
+            "enum": [
+                "natural_person",
+                "commercial_enterprise",
+                "research_institution",
+                "social_welfare_org",
+                "legal_service_org",
+                "other_org",
+            ],
+        },
+        "name": {"type": "string", "description": "姓名或名称"},
+        "id_type": {"type": ["string", "null"], "enum": ["resident_id", "passport", "other", "", None]},
+        "id_number": {**_TEXT, "description": "自然人必填；居民身份证校验出生日期和校验码"},
+        "org_code": {**_TEXT, "description": "法人或其他组织必填：统一社会信用代码"},
+        "contact_name": {**_TEXT, "description": "法人或其他组织必填：联系人"},
+        "phone": _TEXT,
+        "email": _TEXT,
+        "address": _TEXT,
+        "postcode": _TEXT,
+        "description": {"type": "string", "description": "所需信息的内容描述"},
+        "doc_no": {**_TEXT, "description": "文件名称、文号或其他特征"},
+        "purpose": {**_TEXT, "description": "用途（不要求填写）"},
+        "form": {"type": "string", "enum": ["electronic", "paper", "inspection"]},
+        "delivery": {"type": "string", "enum": ["email", "post", "collect"]},
+    },
+}
+_DATE = {"type": ["string", "null"], "format": "date"}
+APPLICATION_PROGRESS = {
+    "type": "object",
+    "required": [
+        "tracking_no",
+        "agency",
+        "status",
+        "status_label",
+        "received_on",
+        "reply_due_on",
+        "due_provisional",
+        "clock_paused",
+        "due_explanation",
+        "outcome",
+        "reply",
+    ],
+    "properties": {
+        "tracking_no": {"type": "string"},
+        "agency": AGENCY_REF,
+        "status": {
+            "type": "string",
+            "enum": ["submitted", "received", "awaiting_correction", "decided", "closed", "merged"],
+        },
+        "status_label": {"type": "string"},
+        "submitted_on": _DATE,
+        "received_on": {**_DATE, "description": "收到申请之日；网上申请在机关确认前为 null"},
+        "reply_due_on": {**_DATE, "description": "答复期限；未收到、待补正或计时暂停时可为 null"},
+        "due_provisional": {"type": "boolean", "description": "期限跨越尚未发布节假日安排的年份，为暂定"},
+        "clock_paused": {"type": "boolean"},
+        "due_explanation": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "期限的计算过程，逐步说明及法律依据",
+        },
+        "outcome": {"type": ["string", "null"]},
+        "outcome_label": {"type": ["string", "null"]},
+        "closed_on": _DATE,
+        "reply": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "letter_no": {"type": "string"},
+                        "title": {"type": "string"},
+                        "paragraphs": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                {"type": "null"},
+            ],
+            "description": "送达后的答复书（申请人姓名及联系方式已隐去）",
+        },
+    },
+}
 
-def _param(name: str, description: str, schema: dict, *, where: str = "query", required: bool = False) -> dict:
+
+def _param(
+    name: str, description: str, schema: dict, *, where: str = "query", required: bool = False
+) -> dict:
     return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
 
 
@@ -39,7 +144,7 @@ def openapi_document(server_url: str) -> dict:
         "info": {
             "title": "Gongkai 政府信息公开 API",
             "version": "1.0.0",
-            "description": "主动公开的政府信息与机关目录。公开接口无需登录，不返回个人信息。",
+            "description": "主动公开的政府信息、机关目录与依申请公开的提交和进度查询。公开接口无需登录，不返回个人信息。",
         },
         "servers": [{"url": server_url.rstrip("/")}],
         "paths": {
@@ -53,10 +158,24 @@ def openapi_document(server_url: str) -> dict:
                         _param("subject", "主题分类名称（一级或二级）", string),
                         _param("genre", "体裁分类名称", string),
                         _param("year", "成文年份", {"type": "integer", "minimum": 1900, "maximum": 2100}),
-                        _param("validity", "有效性", {"type": "string", "enum": ["in_force", "expired", "repealed", "amended"]}),
-                        _param("sort", "排序", {"type": "string", "enum": ["relevance", "date"], "default": "relevance"}),
-                        _param("page", "页码", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
-                        _param("page_size", "每页条数", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+                        _param(
+                            "validity",
+                            "有效性",
+                            {"type": "string", "enum": ["in_force", "expired", "repealed", "amended"]},
+                        ),
+                        _param(
+                            "sort",
+                            "排序",
+                            {"type": "string", "enum": ["relevance", "date"], "default": "relevance"},
+                        ),
+                        _param(
+                            "page", "页码", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}
+                        ),
+                        _param(
+                            "page_size",
+                            "每页条数",
+                            {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                        ),
                     ],
                     "responses": {
                         "200": _json_response("检索结果", "#/components/schemas/DocumentList"),
@@ -68,7 +187,11 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "operationId": "getDocument",
                     "summary": "一条政府信息（元数据、正文、附件、政策解读）",
-                    "parameters": [_param("index_no", "索引号，如 000014349/2024-00001", string, where="path", required=True)],
+                    "parameters": [
+                        _param(
+                            "index_no", "索引号，如 000014349/2024-00001", string, where="path", required=True
+                        )
+                    ],
                     "responses": {
                         "200": _json_response("政府信息", "#/components/schemas/Document"),
                         "404": _json_response("不存在或未公开", "#/components/schemas/Error"),
@@ -86,10 +209,65 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "operationId": "getAgency",
                     "summary": "一个机关",
-                    "parameters": [_param("code", "统一社会信用代码或组织机构代码", string, where="path", required=True)],
+                    "parameters": [
+                        _param("code", "统一社会信用代码或组织机构代码", string, where="path", required=True)
+                    ],
                     "responses": {
                         "200": _json_response("机关", "#/components/schemas/Agency"),
                         "404": _json_response("不存在", "#/components/schemas/Error"),
+                    },
+                }
+            },
+            "/applications": {
+                "post": {
+                    "operationId": "submitApplication",
+                    "summary": "提交政府信息公开申请（与网页表单相同的校验）",
+                    "description": (
+                        "网上申请待机关确认接收，确认之日为收到申请之日（《条例》第三十一条），此前 received_on 为 null。"
+                        "查询码只在本次应答中出现一次，平台只保存其摘要。可带 Idempotency-Key 请求头："
+                        "同一地址以同一键重试不会产生第二份申请，而是得到 409 和已提交申请的编号。"
+                    ),
+                    "parameters": [
+                        _param(
+                            "Idempotency-Key",
+                            "幂等键（可选，至多 200 个字符）",
+                            {"type": "string", "maxLength": 200},
+                            where="header",
+                        )
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ApplicationRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json_response("已提交", "#/components/schemas/ApplicationCreated"),
+                        "400": _json_response(
+                            "校验未通过，按字段列出错误", "#/components/schemas/FieldErrors"
+                        ),
+                        "409": _json_response("以同一幂等键重复提交", "#/components/schemas/FieldErrors"),
+                        "429": _json_response(
+                            "提交过于频繁（按地址和按申请人限制）", "#/components/schemas/FieldErrors"
+                        ),
+                    },
+                }
+            },
+            "/applications/{tracking_no}": {
+                "get": {
+                    "operationId": "getApplicationProgress",
+                    "summary": "凭申请编号和查询码查询办理进度与答复（不含个人信息）",
+                    "parameters": [
+                        _param("tracking_no", "申请编号", string, where="path", required=True),
+                        _param("code", "查询码", string, required=True),
+                    ],
+                    "responses": {
+                        "200": _json_response("办理进度", "#/components/schemas/ApplicationProgress"),
+                        "404": _json_response(
+                            "申请编号或查询码不正确（不区分是哪一项）", "#/components/schemas/Error"
+                        ),
                     },
                 }
             },
@@ -97,11 +275,32 @@ def openapi_document(server_url: str) -> dict:
         "components": {
             "schemas": {
                 "Error": ERROR,
+                "FieldErrors": FIELD_ERRORS,
+                "ApplicationRequest": APPLICATION_REQUEST,
+                "ApplicationCreated": {
+                    "type": "object",
+                    "required": ["tracking_no", "query_code", "received_on"],
+                    "properties": {
+                        "tracking_no": string,
+                        "query_code": {"type": "string", "description": "只显示这一次，请妥善保存"},
+                        "received_on": {"type": ["string", "null"], "format": "date"},
+                    },
+                },
+                "ApplicationProgress": APPLICATION_PROGRESS,
                 "DocumentHit": {
                     "type": "object",
                     "required": [
-                        "index_no", "title", "agency", "doc_no", "subject", "genre",
-                        "written_on", "published_on", "validity", "url", "highlight",
+                        "index_no",
+                        "title",
+                        "agency",
+                        "doc_no",
+                        "subject",
+                        "genre",
+                        "written_on",
+                        "published_on",
+                        "validity",
+                        "url",
+                        "highlight",
                     ],
                     "properties": {
                         "index_no": string,
@@ -114,7 +313,10 @@ def openapi_document(server_url: str) -> dict:
                         "published_on": {"type": ["string", "null"]},
                         "validity": string,
                         "url": string,
-                        "highlight": {"type": "string", "description": "HTML 转义后的摘要，命中处以 <mark> 标出"},
+                        "highlight": {
+                            "type": "string",
+                            "description": "HTML 转义后的摘要，命中处以 <mark> 标出",
+                        },
                     },
                 },
                 "DocumentList": {
@@ -125,7 +327,9 @@ def openapi_document(server_url: str) -> dict:
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentHit"}},
                         "facets": {
                             "type": "object",
-                            "properties": {k: FACET for k in ("agency", "subject", "genre", "year", "validity")},
+                            "properties": {
+                                k: FACET for k in ("agency", "subject", "genre", "year", "validity")
+                            },
                         },
                         "messages": {"type": "array", "items": string},
                     },

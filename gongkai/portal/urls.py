@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_control
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
+from .views import applications
 from .views.common import PUBLIC_MAX_AGE
 
 app_name = "portal"
@@ -19,6 +20,12 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("documents/<path:index_no>/", views.document, name="document"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    # Disclosure on application: personal data, so never cached (the views say so).
+    path("apply/", applications.apply, name="apply"),
+    path("apply/done/", applications.apply_done, name="apply_done"),
+    path("apply/receipt.pdf", applications.apply_receipt, name="apply_receipt"),
+    path("progress/", applications.progress, name="progress"),
+    path("progress/letter/<int:pk>.pdf", applications.progress_letter, name="progress_letter"),
     path("feed/rss/", public(feeds.LatestDocumentsFeed()), name="feed_rss"),
     path("feed/atom/", public(feeds.LatestDocumentsAtomFeed()), name="feed_atom"),
     # A sitemap index: one sitemap may list at most 50,000 URLs and catalogues grow past that.

@@ -31,6 +31,7 @@ class Reminder:
     email: str
     overdue: list[Submission] = field(default_factory=list)
     due_soon: list[Submission] = field(default_factory=list)
+    applications: list = field(default_factory=list)  # replies to applications due soon or overdue
 
 
 def _roles_to_remind(submission: Submission) -> tuple[str, ...]:
@@ -62,7 +63,19 @@ def reminders_collect(*, now=None) -> list[Reminder]:
                     continue
                 reminder = out.setdefault(user_id, Reminder(user_id=user_id, email=users[user_id].email))
                 (reminder.overdue if submission.due_at < now else reminder.due_soon).append(submission)
+    from gongkai.applications.reminders import due_for_staff
+
+    for user_id, applications in due_for_staff(days=due_soon_days()).items():
+        if user_id in users:
+            out.setdefault(
+                user_id, Reminder(user_id=user_id, email=users[user_id].email)
+            ).applications = applications
     return sorted(out.values(), key=lambda r: r.user_id)
+
+
+def _application_line(a) -> str:
+    mark = "（暂定）" if a.due_provisional else ""
+    return f"- 申请{a.tracking_no}（{a.agency.name}）答复期限 {a.reply_due_on:%Y-%m-%d}{mark}：{a.description[:40]}"
 
 
 def _line(s: Submission) -> str:
@@ -80,7 +93,15 @@ def reminders_send(reminders: list[Reminder]) -> int:
             parts += [f"已逾期（{len(r.overdue)}）：", *map(_line, r.overdue), ""]
         if r.due_soon:
             parts += [f"即将到期（{len(r.due_soon)}）：", *map(_line, r.due_soon), ""]
+        if r.applications:
+            parts += [
+                f"依申请公开答复即将到期或已逾期（{len(r.applications)}）：",
+                *map(_application_line, r.applications),
+                "",
+            ]
         parts.append("请登录政务公开工作台办理。")
         subject = f"政务公开提醒：{len(r.overdue)}件已逾期，{len(r.due_soon)}件即将到期"
+        if r.applications:
+            subject += f"，{len(r.applications)}件申请待答复"
         sent += send_mail(subject, "\n".join(parts), None, [r.email])
     return sent

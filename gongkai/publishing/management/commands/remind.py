@@ -6,19 +6,26 @@ from gongkai.publishing.reminders import reminders_collect, reminders_send
 
 
 class Command(GongkaiCommand):
-    help = "E-mail staff about proactive-disclosure records that are due soon or overdue."
+    help = (
+        "Daily: close applications the applicant let lapse, and e-mail staff about records and "
+        "replies due soon or overdue."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="list who would be reminded, send nothing")
         parser.add_argument("--json", action="store_true", help="print the reminders as JSON on stdout")
 
     def handle(self, *args, dry_run, json, **options):
+        from gongkai.applications.reminders import lapsed_close
+
+        closed = [] if dry_run else lapsed_close()  # applicants' time ran out: close as abandoned
         reminders = reminders_collect()
         sent = 0 if dry_run else reminders_send(reminders)
         if json:
             self.emit_json(
                 {
                     "sent": sent,
+                    "applications_closed_as_abandoned": closed,
                     "reminders": [
                         {
                             "email": r.email,
@@ -30,4 +37,4 @@ class Command(GongkaiCommand):
                 }
             )
         else:
-            self.say(f"{len(reminders)} reminder(s), {sent} sent")
+            self.say(f"{len(reminders)} reminder(s), {sent} sent; {len(closed)} lapsed application(s) closed")

@@ -1,0 +1,150 @@
+"""Disclosure on application through the public API (interfaces.md): submit, and follow
+progress with the tracking number and query code. The same validation as the web form
+(ApplicationForm); no cookies, so no CSRF; never any personal data in a response."""
+
+import hashlib
+import json
+
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_GET, require_POST
+
+from gongkai.accounts.network import client_ip
+from gongkai.applications import services
+from gongkai.applications.forms import ApplicationForm
+from gongkai.applications.models import Application
+from gongkai.applications.progress import application_progress
+
+from .views import _error, _json
+
+MAX_IDEMPOTENCY_KEY = 200
+RATE_LIMIT_RETRY_SECONDS = 3600
+
+
+def _errors(status: int, errors: dict, **extra):
+    return _json({"errors": errors, **extra}, status=status)
+
+
+@sensitive_variables("body", "data")
+def _form_data(body: dict) -> tuple[dict, dict]:
+    """The JSON object as form data: strings (numbers accepted and written as text), null or
+    absent for empty; any other type is an error on that field. Unknown keys are ignored."""
+    data, errors = {}, {}
+    for name in ApplicationForm.base_fields:
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            errors[name] = [_("须为字符串。")]
+        else:
+            data[name] = str(value)
+    return data, errors
+
+
+def _idempotency_key(request, raw: str) -> str | None:
+    # A client's key is scoped to its address, so one client's key cannot find another's
+    # application; hashed to fit the column whatever the client sent.
+    return hashlib.sha256(f"api:{client_ip(request)}:{raw}".encode()).hexdigest() if raw else None
+
+
+def _tracking_no_for(key: str | None) -> str | None:
+    if not key:
+        return None
+    return Application.objects.filter(idempotency_key=key).values_list("tracking_no", flat=True).first()
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+@sensitive_variables("body", "data", "form")
+def applications(request):
+    """Submit an application: 201 with the tracking number and the query code (shown once)."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        return _errors(400, {"__all__": [_("请求体须为 JSON 对象。")]})
+    raw_key = request.headers.get("Idempotency-Key", "").strip()
+    if len(raw_key) > MAX_IDEMPOTENCY_KEY:
+        return _errors(
+            400, {"__all__": [_("Idempotency-Key 不能超过 %(n)d 个字符。") % {"n": MAX_IDEMPOTENCY_KEY}]}
+        )
+    data, type_errors = _form_data(body)
+    form = ApplicationForm(data)
+    if not form.is_valid() or type_errors:
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        errors.update(type_errors)
+        return _errors(400, errors)
+    key = _idempotency_key(request, raw_key)
+    try:
+        submitted = services.application_submit_online(
+            data=form.cleaned_data, client_ip=client_ip(request), idempotency_key=key
+        )
+    except services.RateLimited as exc:
+        response = _errors(429, {"__all__": [str(exc)]})
+        response["Retry-After"] = str(RATE_LIMIT_RETRY_SECONDS)
+        return response
+    except (services.ApplicationError, IntegrityError) as exc:
+        tracking_no = _tracking_no_for(key)
+        if tracking_no is None:
+            if isinstance(exc, IntegrityError):
+                raise
+            return _errors(400, {"__all__": [str(exc)]})
+        # A retry of a submission that went through: it made one application, whose query
+        # code was in the first answer only (just its hash is kept).
+        message = (
+            str(exc) if isinstance(exc, services.ApplicationError) else _("该申请已提交，请勿重复提交。")
+        )
+        return _errors(409, {"__all__": [message]}, tracking_no=tracking_no)
+    application = submitted.application
+    response = _json(
+        {
+            "tracking_no": application.tracking_no,
+            "query_code": submitted.query_code,
+            "received_on": application.received_on.isoformat() if application.received_on else None,
+        },
+        status=201,
+    )
+    response["Location"] = reverse("api:application", args=[application.tracking_no])
+    return response
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+@never_cache
+@require_GET
+def application_detail(request, tracking_no: str):
+    """Progress of one application for whoever holds its query code; 404 names no part."""
+    code = request.GET.get("code", "")
+    application = services.application_find(tracking_no=tracking_no, query_code=code) if code else None
+    if application is None:
+        return _error(404, _("未找到该申请：请核对申请编号和查询码。"))
+    progress = application_progress(application)
+    reply = progress.reply
+    return _json(
+        {
+            "tracking_no": progress.tracking_no,
+            "agency": {"code": progress.agency_code, "name": progress.agency_name},
+            "status": progress.status,
+            "status_label": progress.status_label,
+            "submitted_on": _iso(progress.submitted_on),
+            "received_on": _iso(progress.received_on),
+            "reply_due_on": _iso(progress.reply_due_on),
+            "due_provisional": progress.due_provisional,
+            "clock_paused": progress.clock_paused,
+            "due_explanation": progress.due_explanation,
+            "outcome": progress.outcome or None,
+            "outcome_label": progress.outcome_label or None,
+            "closed_on": _iso(progress.closed_on),
+            "reply": None
+            if reply is None
+            else {"letter_no": reply.letter_no, "title": reply.title, "paragraphs": reply.paragraphs},
+        }
+    )

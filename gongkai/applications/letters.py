@@ -1,0 +1,398 @@
+"""Letters of disclosure on application (告知书、答复书): templates as data, rendered to text, PDF, DOCX.
+
+A template is a Django template string with the blocks ``title``, ``letter_no``, ``addressee``,
+``body`` and ``seal`` (see ``letter_templates.py`` for the defaults); an agency may store an edited
+copy and pass it in. The addressee (称谓/主送) becomes the first paragraph, ending in a full-width
+colon: GB/T 9704 prints such a line flush left, and so do the writers.
+
+Rendering runs with autoescape off (the result is plain text) on an engine of its own: no
+template loaders, no ``{% load %}`` libraries, ``{% debug %}``/``{% include %}``/
+``{% url %}`` refused, unknown fields reported. Every fault of an edited template is a
+``LetterTemplateError`` with a Chinese message; missing facts the law requires in a letter are its
+subclass ``LetterDataError``. The PDF and DOCX writers escape every piece of text themselves.
+
+The writers (``letter_pdf``, ``letter_docx``) live in ``letter_formats`` and are re-exported here.
+"""
+
+import functools
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from django.template import Context, Engine, Library, TemplateSyntaxError
+from django.template.base import TextNode
+from django.template.defaulttags import CommentNode, CsrfTokenNode, DebugNode, LoadNode, URLNode
+from django.template.loader_tags import BlockNode, ExtendsNode, IncludeNode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongkai.applications import letter_templates as defaults
+from gongkai.applications.letter_formats import RenderedLetter as RenderedLetter  # re-exported
+from gongkai.applications.letter_formats import letter_docx as letter_docx  # re-exported
+from gongkai.applications.letter_formats import letter_pdf as letter_pdf  # re-exported
+
+TZ = ZoneInfo("Asia/Shanghai")
+OUTCOMES = defaults.OUTCOMES
+RECONSIDERATION_FIRST = defaults.RECONSIDERATION_FIRST
+WITHHELD_GROUNDS = defaults.WITHHELD_GROUNDS
+withheld_ground_text = defaults.withheld_ground_text
+
+
+class LetterKind(StrEnum):
+    """The standard procedural documents (national standardisation pilot) and the reply."""
+
+    REGISTER_FORM = "register_form"  # 申请登记表
+    RECEIPT = "receipt"  # 接收回执
+    CORRECTION = "correction"  # 补正告知书, Art. 30
+    EXCESSIVE_REASONS = "excessive_reasons"  # 说明理由告知书, Art. 35
+    EXTENSION = "extension"  # 延期答复告知书, Art. 33
+    THIRD_PARTY_REQUEST = "third_party_request"  # 征求第三方意见书, Art. 32
+    THIRD_PARTY_APPLICANT_NOTICE = "third_party_applicant_notice"  # 告知申请人征求第三方意见
+    THIRD_PARTY_DECISION_NOTICE = "third_party_decision_notice"  # 向第三方告知公开决定, Art. 32
+    AGENCY_CONSULTATION = "agency_consultation"  # 征求意见函, Art. 34
+    FEE_NOTICE = "fee_notice"  # 收费通知书, Art. 42
+    TRANSFER = "transfer"  # 告知另向他机关申请, Art. 36(5)
+    REPLY = "reply"  # 答复书, Art. 36-39
+
+    @property
+    def label(self) -> str:
+        """The document's default title (Chinese), as Django choices name it."""
+        return defaults.TITLES[self.value]
+
+
+class LetterTemplateError(ValueError):
+    """The letter cannot be produced from this template; the message (Chinese) says why."""
+
+
+class LetterDataError(LetterTemplateError):
+    """A fact the letter must state is missing or out of its legal range."""
+
+
+FIELD_LABELS = {
+    "agency_name": gettext_lazy("机关名称"),
+    "agency_short": gettext_lazy("机关简称"),
+    "office_phone": gettext_lazy("联系电话"),
+    "office_address": gettext_lazy("联系地址"),
+    "letter_no": gettext_lazy("文号"),
+    "applicant_name": gettext_lazy("申请人"),
+    "tracking_no": gettext_lazy("申请编号"),
+    "query_code": gettext_lazy("查询码"),
+    "received_on": gettext_lazy("收到申请日期"),
+    "description": gettext_lazy("所需信息的描述"),
+    "outcome": gettext_lazy("处理结果"),
+    "reasons": gettext_lazy("理由或说明"),
+    "withheld_parts": gettext_lazy("不予公开的内容及理由"),
+    "provided_how": gettext_lazy("提供方式"),
+    "published_where": gettext_lazy("获取途径"),
+    "due_on": gettext_lazy("答复期限"),
+    "due_note": gettext_lazy("答复期限说明"),
+    "correction_items": gettext_lazy("需要补正的事项"),
+    "correction_days": gettext_lazy("补正或说明理由的期限（工作日）"),
+    "extension_days": gettext_lazy("延长的期限（工作日）"),
+    "new_due_on": gettext_lazy("延长后的答复期限"),
+    "third_party_name": gettext_lazy("第三方"),
+    "consultation_days": gettext_lazy("提出意见的期限（工作日）"),
+    "fee_amount": gettext_lazy("收费金额"),
+    "fee_basis": gettext_lazy("收费依据和标准"),
+    "fee_how_to_pay": gettext_lazy("缴费方式"),
+    "fee_pay_by": gettext_lazy("缴费截止日期"),
+    "other_agency_name": gettext_lazy("其他机关名称"),
+    "other_agency_contact": gettext_lazy("其他机关联系方式"),
+    "reconsideration_body": gettext_lazy("行政复议机关"),
+    "court": gettext_lazy("人民法院"),
+    "letter_date": gettext_lazy("成文日期"),
+}
+
+
+@dataclass
+class LetterContext:
+    """What a letter may say; the field names are the variables templates use."""
+
+    agency_name: str = ""
+    agency_short: str = ""
+    office_phone: str = ""
+    office_address: str = ""
+    letter_no: str = ""  # e.g. 江教公复〔2026〕12号
+    applicant_name: str = ""
+    tracking_no: str = ""
+    query_code: str = ""
+    received_on: date | None = None
+    description: str = ""  # of the information requested
+    outcome: str = ""  # an outcome code (reply letters)
+    reasons: str = ""  # may hold several lines: each becomes a paragraph
+    withheld_parts: list[tuple[str, str]] = field(default_factory=list)  # (part, ground text)
+    provided_how: str = ""
+    published_where: str = ""  # where proactively published information is found (Art. 36(1))
+    due_on: date | None = None
+    due_note: str = ""  # replaces the standard explanation of the reply deadline on receipts
+    correction_items: list[str] = field(default_factory=list)
+    correction_days: int = 15  # period to correct (Art. 30) or give reasons (Art. 35)
+    extension_days: int = 20
+    new_due_on: date | None = None
+    third_party_name: str = ""
+    consultation_days: int = 15  # Art. 32 and 34
+    fee_amount: Decimal = Decimal("0")
+    fee_basis: str = ""
+    fee_how_to_pay: str = ""
+    fee_pay_by: date | None = None
+    other_agency_name: str = ""
+    other_agency_contact: str = ""
+    reconsideration_body: str = ""  # e.g. 江州市人民政府
+    court: str = ""  # e.g. 江州市滨江区人民法院
+    letter_date: date | None = None  # today (Asia/Shanghai) when not given
+
+
+# ---------------------------------------------------------------- template filters
+
+register = Library()
+
+
+@register.filter
+def cn_date(value) -> str:
+    """2026年11月29日 (no leading zeros); empty for no date."""
+    if isinstance(value, datetime):
+        value = value.astimezone(TZ).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return "" if value is None else str(value)
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in yuan with two decimals: 1200.00."""
+    try:
+        return f"{Decimal(value):.2f}"
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+
+
+# ---------------------------------------------------------------- templates
+
+MAX_CHARACTERS = 100_000  # some 80 pages: more is a mistake, and would tie up a worker
+BLOCKS_REQUIRED = ("title", "body", "seal")
+BLOCKS_OPTIONAL = ("letter_no", "addressee")
+FORBIDDEN_NODES = (DebugNode, IncludeNode, ExtendsNode, URLNode, CsrfTokenNode, LoadNode)
+_INVALID = f"\x00{secrets.token_hex(8)}:%s\x00"  # what an unknown field renders as
+_INVALID_RE = re.compile(re.escape(_INVALID).replace("%s", "(.*?)"))
+# Characters XML (DOCX) cannot hold and PDF text should not carry.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+@functools.cache
+def _engine() -> Engine:
+    return Engine(
+        loaders=[("django.template.loaders.locmem.Loader", {})],
+        libraries={},
+        builtins=["gongkai.applications.letters"],
+        autoescape=False,
+        string_if_invalid=_INVALID,
+        debug=True,  # keeps line numbers for error messages
+    )
+
+
+def default_template(kind: str, outcome: str = "") -> str:
+    """The default template of a kind; for a reply, of one outcome, or (none given) of all outcomes."""
+    kind = LetterKind(kind)
+    if kind is LetterKind.REPLY:
+        if outcome and outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome code {outcome!r}")
+        return defaults.reply_template(outcome)
+    return defaults.kind_template(kind.value)
+
+
+def check_template(kind: str, template_text: str, outcome: str = "") -> RenderedLetter:
+    """Renders an edited template with sample data (a reply template for each outcome it may serve),
+    raising LetterTemplateError when it is broken; returns the first rendering as a preview."""
+    kind = LetterKind(kind)
+    outcomes = [outcome] if outcome or kind is not LetterKind.REPLY else list(OUTCOMES)
+    previews = [render_letter(kind, sample_context(code or "disclosed"), template_text) for code in outcomes]
+    return previews[0]
+
+
+def render_letter(kind: str, ctx: LetterContext, template_text: str | None = None) -> RenderedLetter:
+    """The letter's text from the template (the default one when none is given) and the context."""
+    kind = LetterKind(kind)
+    if kind is LetterKind.REPLY and ctx.outcome not in OUTCOMES:
+        raise ValueError(f"a reply needs an outcome code, got {ctx.outcome!r}")
+    missing = missing_fields(kind, ctx)
+    if missing:
+        raise LetterDataError(_("信函缺少必须写明的内容：%(fields)s") % {"fields": "、".join(missing)})
+    if template_text is None:
+        template_text = default_template(kind, ctx.outcome)
+    letter = _render(template_text, ctx)
+    if kind is LetterKind.REPLY or kind is LetterKind.TRANSFER:
+        _check_remedy(letter, ctx)
+    return letter
+
+
+def missing_fields(kind: str, ctx: LetterContext) -> list[str]:
+    """Labels of what the law requires this letter to state and the context lacks or has out of range."""
+    kind = LetterKind(kind)
+    wanted = ["agency_name"]
+    addressed = {
+        LetterKind.THIRD_PARTY_REQUEST: "third_party_name",
+        LetterKind.THIRD_PARTY_DECISION_NOTICE: "third_party_name",
+        LetterKind.AGENCY_CONSULTATION: "other_agency_name",
+    }
+    wanted.append(addressed.get(kind, "applicant_name"))
+    if kind is not LetterKind.REGISTER_FORM:
+        wanted.append("received_on")
+    wanted += {
+        LetterKind.CORRECTION: ["correction_items"],
+        LetterKind.THIRD_PARTY_DECISION_NOTICE: ["reasons", "reconsideration_body"],
+        LetterKind.FEE_NOTICE: ["fee_amount", "fee_basis", "fee_pay_by"],
+        LetterKind.TRANSFER: ["reconsideration_body"],
+        LetterKind.REPLY: ["reconsideration_body"],
+    }.get(kind, [])
+    if kind is LetterKind.REPLY:
+        wanted += {"partially_disclosed": ["withheld_parts"], "other": ["reasons"]}.get(ctx.outcome, [])
+    missing = [name for name in wanted if not getattr(ctx, name)]
+    in_range = {
+        "correction_days": ctx.correction_days > 0,
+        "consultation_days": ctx.consultation_days > 0,
+        # Art. 33: the extension is at most 20 working days.
+        "extension_days": 0 < ctx.extension_days <= 20,
+    }
+    checked = {
+        LetterKind.CORRECTION: ["correction_days"],
+        LetterKind.EXCESSIVE_REASONS: ["correction_days"],
+        LetterKind.EXTENSION: ["extension_days"],
+        LetterKind.THIRD_PARTY_REQUEST: ["consultation_days"],
+        LetterKind.THIRD_PARTY_APPLICANT_NOTICE: ["consultation_days"],
+        LetterKind.AGENCY_CONSULTATION: ["consultation_days"],
+    }.get(kind, [])
+    missing += [name for name in checked if not in_range[name]]
+    return [str(FIELD_LABELS[name]) for name in missing]
+
+
+def _check_remedy(letter: RenderedLetter, ctx: LetterContext) -> None:
+    """An edited reply may not drop the remedies, nor (Reconsideration Law Art. 23) the body's name."""
+    text = letter.text()
+    if "行政复议" not in text or ctx.reconsideration_body not in text:
+        raise LetterTemplateError(
+            _(
+                "答复须告知申请人救济途径，并写明行政复议机关“%(body)s”（《中华人民共和国行政复议法》第二十三条）。"
+            )
+            % {"body": ctx.reconsideration_body}
+        )
+
+
+def _compile(template_text: str):
+    try:
+        template = _engine().from_string(template_text)
+    except TemplateSyntaxError as exc:
+        line = getattr(exc, "template_debug", {}).get("line")
+        where = _("（第%(line)s行）") % {"line": line} if line else ""
+        raise LetterTemplateError(
+            _("信函模板有语法错误%(where)s：%(error)s") % {"where": where, "error": exc}
+        ) from exc
+    for node_type in FORBIDDEN_NODES:
+        if template.nodelist.get_nodes_by_type(node_type):
+            raise LetterTemplateError(
+                _("信函模板中不能使用 %(tag)s 标签。")
+                % {"tag": node_type.__name__.removesuffix("Node").lower()}
+            )
+    blocks = {}
+    for node in template.nodelist:
+        if isinstance(node, BlockNode):
+            if node.name not in BLOCKS_REQUIRED + BLOCKS_OPTIONAL:
+                raise LetterTemplateError(_("信函模板中有未知区块“%(name)s”。") % {"name": node.name})
+            blocks[node.name] = node
+        elif not isinstance(node, CommentNode) and not (isinstance(node, TextNode) and not node.s.strip()):
+            raise LetterTemplateError(_("信函模板的文字和标签须写在 {%% block %%} 区块之内。") % {})
+    absent = [name for name in BLOCKS_REQUIRED if name not in blocks]
+    if absent:
+        raise LetterTemplateError(_("信函模板缺少区块：%(names)s") % {"names": "、".join(absent)})
+    return template, blocks
+
+
+def _clean(value):
+    """Context values as letters print them: one-line strings collapsed, control characters gone."""
+    if isinstance(value, str):
+        return " ".join(_CONTROL_RE.sub("", value).split())
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+def _render(template_text: str, ctx: LetterContext) -> RenderedLetter:
+    template, blocks = _compile(template_text)
+    data = {name: _clean(value) for name, value in asdict(ctx).items()}
+    data["reasons"] = "\n".join(_clean(line) for line in ctx.reasons.splitlines())
+    data["letter_date"] = ctx.letter_date or datetime.now(TZ).date()
+    context = Context(data, autoescape=False)
+    rendered = {}
+    try:
+        with context.render_context.push_state(template), context.bind_template(template):
+            for name, node in blocks.items():
+                rendered[name] = node.nodelist.render(context)
+    except Exception as exc:  # an edited template is data: any failure is the editor's to fix
+        raise LetterTemplateError(_("信函模板无法生成：%(error)s") % {"error": exc}) from exc
+    if sum(len(text) for text in rendered.values()) > MAX_CHARACTERS:
+        raise LetterDataError(_("信函过长，超过%(n)s字。") % {"n": MAX_CHARACTERS})
+    unknown = sorted({m.group(1) for text in rendered.values() for m in _INVALID_RE.finditer(text)})
+    if unknown:
+        raise LetterTemplateError(_("信函模板中有未知字段：%(names)s") % {"names": "、".join(unknown)})
+
+    def lines(name: str) -> list[str]:
+        text = _CONTROL_RE.sub("", rendered.get(name, "").replace("\r", ""))
+        return [line.strip() for line in text.split("\n") if line.strip()]
+
+    title = " ".join(lines("title"))
+    if not title:
+        raise LetterTemplateError(_("信函标题不能为空。"))
+    addressee = " ".join(lines("addressee")).rstrip(":：")
+    body = lines("body")
+    return RenderedLetter(
+        title=title,
+        letter_no=" ".join(lines("letter_no")) if "letter_no" in blocks else _clean(ctx.letter_no),
+        paragraphs=([addressee + "："] if addressee else []) + body,
+        seal_lines=lines("seal"),
+    )
+
+
+def sample_context(outcome: str = "disclosed") -> LetterContext:
+    """A filled-in context for previews and template checks."""
+    return LetterContext(
+        agency_name="江州市教育局",
+        agency_short="江教",
+        office_phone="0576-88880000",
+        office_address="江州市滨江区人民路1号",
+        letter_no="江教公复〔2026〕12号",
+        applicant_name="张三",
+        tracking_no="JZJY-2026-000012",
+        query_code="K7P3-Q9XD",
+        received_on=date(2026, 11, 2),
+        description="2025年度江州市义务教育经费使用情况",
+        outcome=outcome,
+        reasons="（此处写明具体理由或说明）",
+        withheld_parts=[("学生个人信息", withheld_ground_text("withheld_third_party"))],
+        provided_how="电子邮件",
+        due_on=date(2026, 11, 30),
+        correction_items=["请写明所需信息的名称、文号或者其他特征性描述"],
+        new_due_on=date(2026, 12, 28),
+        third_party_name="江州市某某科技有限公司",
+        fee_amount=Decimal("100"),
+        fee_basis="按件计收：本月第11件起每件100元",
+        fee_how_to_pay="持本通知书到本机关财务室缴纳",
+        fee_pay_by=date(2026, 12, 28),
+        other_agency_name="江州市财政局",
+        other_agency_contact="0576-88881111",
+        reconsideration_body="江州市人民政府",
+        court="江州市滨江区人民法院",
+        letter_date=date(2026, 11, 29),
+    )
+
+
+def receipt_pdf(ctx: LetterContext, template_text: str | None = None) -> bytes:
+    """The applicant's printable receipt after submitting: tracking number, query code, deadlines."""
+    missing = [
+        str(FIELD_LABELS[n]) for n in ("agency_name", "tracking_no", "query_code") if not getattr(ctx, n)
+    ]
+    if missing:
+        raise LetterDataError(_("回执缺少：%(fields)s") % {"fields": "、".join(missing)})
+    return letter_pdf(_render(template_text or defaults.SUBMISSION_RECEIPT, ctx))

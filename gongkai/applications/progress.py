@@ -1,0 +1,140 @@
+"""What applicants may see of their own application, for the portal's progress page and the
+public API alike: the state, the receipt and due dates with how they were computed, and the
+reply once it has been delivered. Nothing here names the applicant (security.md: no personal
+data in public pages or API responses), so the caller needs no second filter."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .clock import DEFAULT_RULES
+from .models import Application, Letter
+from .rules import RECEIPT_RULES, ApplicationState, Channel
+from .services import clock_state
+
+REPLY_KIND = "reply"
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    pk: int
+    letter_no: str
+    title: str
+    paragraphs: list[str]
+
+
+@dataclass(frozen=True)
+class Progress:
+    tracking_no: str
+    agency_code: str
+    agency_name: str
+    status: str
+    status_label: str
+    submitted_on: date
+    received_on: date | None
+    reply_due_on: date | None
+    due_provisional: bool
+    clock_paused: bool
+    pause_reasons: list[str] = field(default_factory=list)
+    due_explanation: list[str] = field(default_factory=list)
+    outcome: str = ""
+    outcome_label: str = ""
+    closed_on: date | None = None
+    reply: ReplyView | None = None
+
+
+def applicant_reply_letter(application: Application) -> Letter | None:
+    """The reply letter as the applicant received it: current (not superseded) and delivered.
+    Notices and drafts stay with the office until delivery closes the application."""
+    if application.state != ApplicationState.CLOSED:
+        return None
+    return (
+        Letter.objects.filter(
+            application=application, kind=REPLY_KIND, superseded_by__isnull=True, deliveries__isnull=False
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def applicant_letter(*, letter_pk: int, application_pks: list[int]) -> Letter | None:
+    """A reply letter, if it belongs to one of ``application_pks`` (those whose query code was
+    entered) and has been delivered; None otherwise, whichever part was wrong."""
+    letter = (
+        Letter.objects.filter(pk=letter_pk, application_id__in=list(application_pks))
+        .select_related("application")
+        .first()
+    )
+    if letter is None or applicant_reply_letter(letter.application) != letter:
+        return None
+    return letter
+
+
+def _public_paragraphs(letter: Letter, application: Application) -> list[str]:
+    # The letter addresses the applicant by name and may repeat where it was sent; the copy
+    # shown on the portal and in the API says "申请人" and masks the rest, so neither ever
+    # carries who asked or how to reach them.
+    masks = [(application.name, _("申请人")), (application.contact_name, _("联系人"))]
+    masks += [
+        (value, "***")
+        for value in (
+            application.id_number,
+            application.org_code,
+            application.phone,
+            application.email,
+            application.address,
+        )
+    ]
+    masks = sorted(((v.strip(), m) for v, m in masks if v and v.strip()), key=lambda pair: -len(pair[0]))
+    paragraphs = []
+    for paragraph in letter.paragraphs:
+        text = str(paragraph)
+        for value, mask in masks:
+            text = text.replace(value, mask)
+        paragraphs.append(text)
+    return paragraphs
+
+
+def application_progress(application: Application, *, today: date | None = None) -> Progress:
+    """The applicant's view of ``application`` as of ``today`` (default: today)."""
+    clock = clock_state(application, today=today)
+    explanation = list(clock.steps)
+    if clock.due_explanation:
+        explanation.append(clock.due_explanation)
+    if application.received_on is None and application.state == ApplicationState.SUBMITTED:
+        explanation.append(
+            _("%(rule)s。本机关确认收到后，答复期限自次日起计算%(n)d个工作日（《条例》第三十三条）。")
+            % {"rule": RECEIPT_RULES[Channel.ONLINE], "n": DEFAULT_RULES.reply_days}
+        )
+    letter = applicant_reply_letter(application)
+    reply = (
+        ReplyView(
+            pk=letter.pk,
+            letter_no=letter.letter_no,
+            title=letter.title,
+            paragraphs=_public_paragraphs(letter, application),
+        )
+        if letter is not None
+        else None
+    )
+    closed = application.state == ApplicationState.CLOSED
+    return Progress(
+        tracking_no=application.tracking_no,
+        agency_code=application.agency.code,
+        agency_name=application.agency.name,
+        status=application.state,
+        status_label=application.get_state_display(),
+        submitted_on=timezone.localdate(application.submitted_at),
+        received_on=application.received_on,
+        reply_due_on=clock.reply_due_on,
+        due_provisional=bool(clock.provisional),
+        clock_paused=bool(clock.paused) and not closed,
+        pause_reasons=[] if closed else list(clock.pause_reasons),
+        due_explanation=explanation,
+        outcome=application.outcome,
+        outcome_label=application.get_outcome_display() if application.outcome else "",
+        closed_on=application.closed_on,
+        reply=reply,
+    )

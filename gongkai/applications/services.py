@@ -1,0 +1,781 @@
+"""State changes of disclosure on application: one entry point each (STYLE.md, habit 3).
+
+Each service checks the permission and the state, writes, records the clock event with its
+legal basis, recomputes the stored due date (for sorting; "overdue" is derived on read) and
+audits, in one transaction. Letters are frozen when created: what was sent can be shown again.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.models import Agency, DisclosureOffice, Role, StaffRole
+from gongkai.catalogue.uploads import AttachmentError, upload_inspect
+from gongkai.core.audit import audit_record
+from gongkai.core.calendar_store import calendar_for
+
+from . import clock as clock_engine
+from . import fees as fee_rules
+from .models import (
+    Application,
+    ApplicationFile,
+    ClockEventRecord,
+    Consultation,
+    DeliveryRecord,
+    FeeNotice,
+    Letter,
+    LetterSequence,
+    LetterTemplate,
+    RemedyCase,
+)
+from .rules import ABANDONMENT_OUTCOME, ADVERSE, ApplicationState, Channel, Outcome, next_state
+
+QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
+QUERY_CODE_LENGTH = 8
+# Abuse limits without any outside service (security.md): per address and per identity.
+SUBMISSIONS_PER_ADDRESS_PER_HOUR = 10
+SUBMISSIONS_PER_IDENTITY_PER_DAY = 20
+
+
+class ApplicationError(Exception):
+    """A refusal with a message for the person who asked."""
+
+
+class NotPermitted(ApplicationError):
+    pass
+
+
+class Conflict(ApplicationError):
+    pass
+
+
+class RateLimited(ApplicationError):
+    pass
+
+
+# --- permissions ----------------------------------------------------------------------------
+
+
+def _roles(user, agency: Agency) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(StaffRole.objects.filter(user=user, agency=agency).values_list("role", flat=True))
+
+
+def can_handle(user, agency: Agency) -> bool:
+    """Register, confirm, ask for corrections, consult, send notices, draft decisions."""
+    return bool({Role.CLERK, Role.OFFICE_HEAD} & _roles(user, agency))
+
+
+def can_approve(user, agency: Agency) -> bool:
+    """Extensions and fee waivers need the head of the disclosure office (Art. 33, fees.md)."""
+    return Role.OFFICE_HEAD in _roles(user, agency)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotPermitted(_("您没有办理此事项的权限。"))
+
+
+def _transition(application: Application, event: str) -> str:
+    state = next_state(application.state, event)
+    if state is None:
+        raise ApplicationError(
+            _("当前状态为“%(state)s”，不能进行此操作。") % {"state": application.get_state_display()}
+        )
+    return state
+
+
+def _lock(application: Application, expected_version: int | None = None) -> Application:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("该申请已被他人处理或修改，请刷新页面后查看最新状态。"))
+    return locked
+
+
+def _snapshot(a: Application) -> dict:
+    return {
+        "state": a.state,
+        "received_on": a.received_on.isoformat() if a.received_on else None,
+        "reply_due_on": a.reply_due_on.isoformat() if a.reply_due_on else None,
+        "outcome": a.outcome,
+    }
+
+
+# --- the clock ------------------------------------------------------------------------------
+
+
+def clock_events(application: Application) -> list:
+    return [
+        clock_engine.ClockEvent(
+            kind=clock_engine.EventKind(e.kind), on=e.on, days=e.days, ref=e.ref, until=e.until
+        )
+        for e in application.clock_events.all()
+    ]
+
+
+def clock_state(application: Application, today: date | None = None):
+    """The clock as of ``today``: due date, pauses, deadlines and the explanation step by step."""
+    return clock_engine.compute_clock(
+        clock_events(application), calendar_for(), today=today or timezone.localdate()
+    )
+
+
+def _event(application: Application, kind, on: date, *, actor, basis: str, note: str = "", **extra) -> None:
+    """Record a clock event and refresh the stored due date (refused if the engine refuses)."""
+    ClockEventRecord.objects.create(
+        application=application, kind=str(kind), on=on, basis=basis, note=note, actor=actor, **extra
+    )
+    try:
+        state = clock_state(application)
+    except clock_engine.ClockError as exc:
+        raise ApplicationError(str(exc)) from exc
+    application.reply_due_on = state.reply_due_on
+    application.due_provisional = state.provisional
+    application.clock_paused = state.paused
+
+
+def _save(application: Application, actor, action: str, before: dict) -> Application:
+    application.version = F("version") + 1
+    application.save()
+    application.refresh_from_db()
+    audit_record(actor=actor, action=action, obj=application, before=before, after=_snapshot(application))
+    return application
+
+
+# --- submission -----------------------------------------------------------------------------
+
+
+@dataclass
+class Submitted:
+    application: Application
+    query_code: str  # shown to the applicant once; only its hash is stored
+
+
+def _new_tracking_no(today: date) -> str:
+    return f"{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+def _new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def _fields(data: dict) -> dict:
+    names = [
+        "applicant_type", "name", "id_type", "id_number", "org_code", "contact_name", "phone", "email",
+        "address", "postcode", "description", "doc_no", "purpose", "form", "delivery",
+    ]  # fmt: skip
+    return {name: data.get(name) or "" for name in names}
+
+
+def _check_rate(*, client_ip: str | None, id_number: str, org_code: str = "") -> None:
+    now = timezone.now()
+    if client_ip and (
+        Application.objects.filter(client_ip=client_ip, submitted_at__gte=now - timedelta(hours=1)).count()
+        >= SUBMISSIONS_PER_ADDRESS_PER_HOUR
+    ):
+        raise RateLimited(_("提交过于频繁，请一小时后再试；如需大量申请，请联系政府信息公开工作机构。"))
+    identity = {"id_number": id_number} if id_number else {"org_code": org_code} if org_code else None
+    if identity and (
+        Application.objects.filter(**identity, submitted_at__gte=now - timedelta(days=1)).count()
+        >= SUBMISSIONS_PER_IDENTITY_PER_DAY
+    ):
+        raise RateLimited(_("同一申请人今日提交的申请已达上限，请明日再试。"))
+
+
+def _create(*, agency: Agency, data: dict, channel: str, state: str, **extra) -> Submitted:
+    code = _new_query_code()
+    for _attempt in range(5):  # a tracking number is random; a collision is retried
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    agency=agency,
+                    tracking_no=_new_tracking_no(timezone.localdate()),
+                    query_code_hash=make_password(code),
+                    channel=channel,
+                    state=state,
+                    **_fields(data),
+                    **extra,
+                )
+            return Submitted(application, code)
+        except IntegrityError:
+            if (
+                extra.get("idempotency_key")
+                and Application.objects.filter(idempotency_key=extra["idempotency_key"]).exists()
+            ):
+                raise
+    raise ApplicationError(_("系统繁忙，请稍后重试。"))
+
+
+def _store_file(application: Application, *, data, filename: str, kind: str) -> ApplicationFile:
+    try:
+        upload = upload_inspect(data=data, filename=filename)
+    except AttachmentError as exc:
+        raise ApplicationError(str(exc)) from exc
+    row = ApplicationFile(
+        application=application,
+        kind=kind,
+        title=upload.original_name[:300],
+        content_type=upload.kind.content_type,
+        size=len(upload.data),
+        sha256=upload.sha256,
+    )
+    row.file.save(f"{secrets.token_hex(16)}{upload.extension}", ContentFile(upload.data), save=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def application_submit_online(
+    *, data: dict, client_ip: str | None = None, idempotency_key: str | None = None, identity_proof=None
+) -> Submitted:
+    """A citizen's online application (validated by ApplicationForm). It waits for the office
+    to confirm receipt, which fixes the receipt date (Art. 31(3)). A retried submission with the
+    same idempotency key returns the first one (a double click makes one application)."""
+    if idempotency_key:
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            raise ApplicationError(_("该申请已提交，申请编号：%(no)s。") % {"no": existing.tracking_no})
+    _check_rate(client_ip=client_ip, id_number=data.get("id_number", ""), org_code=data.get("org_code", ""))
+    submitted = _create(
+        agency=data["agency"],
+        data=data,
+        channel=Channel.ONLINE,
+        state=ApplicationState.SUBMITTED,
+        client_ip=client_ip,
+        idempotency_key=idempotency_key or None,
+    )
+    if identity_proof is not None:
+        _store_file(
+            submitted.application,
+            data=identity_proof,
+            filename=identity_proof.name,
+            kind=ApplicationFile.Kind.IDENTITY_PROOF,
+        )
+    audit_record(
+        actor=None,
+        action="application_submit_online",
+        obj=submitted.application,
+        after=_snapshot(submitted.application),
+    )
+    return submitted
+
+
+@transaction.atomic
+def application_register(*, data: dict, channel: str, received_on: date, actor) -> Submitted:
+    """Staff register an application received by post, in person, by fax or orally; the receipt
+    date follows Art. 31 for the channel and starts the clock at once."""
+    agency = data["agency"]
+    _require(can_handle(actor, agency))
+    if channel == Channel.ONLINE:
+        raise ApplicationError(_("网上申请由申请人在线提交。"))
+    submitted = _create(
+        agency=agency, data=data, channel=channel, state=ApplicationState.RECEIVED, registered_by=actor,
+        assigned_to=actor, received_on=received_on,
+    )  # fmt: skip
+    application = submitted.application
+    _event(application, clock_engine.EventKind.RECEIVED, received_on, actor=actor, basis="《条例》第三十一条")
+    _save(application, actor, "application_register", {})
+    return submitted
+
+
+@transaction.atomic
+def application_confirm_receipt(
+    *, application: Application, on: date, actor, expected_version=None
+) -> Application:
+    """The office confirms an online application: that date is the receipt date (Art. 31(3))."""
+    application = _lock(application, expected_version)
+    _require(can_handle(actor, application.agency))
+    before = _snapshot(application)
+    application.state = _transition(application, "confirm")
+    if on < application.submitted_at.astimezone(timezone.get_current_timezone()).date():
+        raise ApplicationError(_("确认日期不能早于提交日期。"))
+    application.received_on = on
+    application.assigned_to = application.assigned_to or actor
+    _event(application, clock_engine.EventKind.RECEIVED, on, actor=actor, basis="《条例》第三十一条第三项")
+    return _save(application, actor, "application_confirm_receipt", before)
+
+
+def application_find(*, tracking_no: str, query_code: str) -> Application | None:
+    """The applicant's own application, or None (the same answer for a wrong number or code)."""
+    application = Application.objects.filter(tracking_no=tracking_no.strip()).select_related("agency").first()
+    if application is None:
+        make_password(query_code)  # same work either way: timing says nothing
+        return None
+    if not check_password(query_code.strip().upper(), application.query_code_hash):
+        return None
+    return application
+
+
+# --- letters --------------------------------------------------------------------------------
+
+
+def _letter_no(agency: Agency, year: int) -> str:
+    LetterSequence.objects.get_or_create(agency=agency, year=year)
+    LetterSequence.objects.filter(agency=agency, year=year).update(last=F("last") + 1)
+    n = LetterSequence.objects.get(agency=agency, year=year).last
+    prefix = agency.short_name or agency.name[:4]
+    return f"{prefix}公复〔{year}〕{n}号"
+
+
+def letter_context(application: Application, **extra):
+    from .letters import LetterContext
+
+    agency = application.agency
+    office = DisclosureOffice.objects.filter(agency=agency).first()
+    parent = agency.parent
+    values = dict(
+        agency_name=agency.name,
+        agency_short=agency.short_name or agency.name,
+        office_phone=getattr(office, "phone", ""),
+        office_address=getattr(office, "address", ""),
+        letter_no="",
+        applicant_name=application.name,
+        tracking_no=application.tracking_no,
+        received_on=application.received_on,
+        description=application.description,
+        reconsideration_body=(parent.name if parent else agency.name),
+        letter_date=timezone.localdate(),
+    )
+    values.update(extra)
+    return LetterContext(**{k: v for k, v in values.items() if k in LetterContext.__dataclass_fields__})
+
+
+def letter_create(
+    *, application: Application, kind: str, actor, outcome: str = "", numbered: bool = True, **ctx
+) -> Letter:
+    """Render and freeze a letter from the agency's template (or the default)."""
+    from . import letters
+
+    template = (
+        LetterTemplate.objects.filter(agency=application.agency, kind=kind, outcome=outcome).first()
+        or LetterTemplate.objects.filter(agency__isnull=True, kind=kind, outcome=outcome).first()
+    )
+    letter_no = _letter_no(application.agency, timezone.localdate().year) if numbered else ""
+    context = letter_context(application, letter_no=letter_no, outcome=outcome, **ctx)
+    try:
+        rendered = letters.render_letter(kind, context, template.text if template else None)
+    except letters.LetterTemplateError as exc:
+        raise ApplicationError(str(exc)) from exc
+    letter = Letter.objects.create(
+        application=application,
+        kind=kind,
+        outcome=outcome,
+        letter_no=rendered.letter_no,
+        title=rendered.title,
+        paragraphs=list(rendered.paragraphs),
+        seal_lines=list(rendered.seal_lines),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor, action="letter_create", obj=letter, after={"kind": kind, "letter_no": letter.letter_no}
+    )
+    return letter
+
+
+def letter_rendered(letter: Letter):
+    from .letters import RenderedLetter
+
+    return RenderedLetter(
+        title=letter.title,
+        letter_no=letter.letter_no,
+        paragraphs=list(letter.paragraphs),
+        seal_lines=list(letter.seal_lines),
+    )
+
+
+# --- correction, consultation, extension, fees -----------------------------------------------
+
+
+@transaction.atomic
+def correction_request(
+    *, application: Application, items: list[str], days: int, actor, on: date | None = None
+) -> Letter:
+    """Tell the applicant once, in writing, what to correct and by when (Art. 30)."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if not [i for i in items if i.strip()]:
+        raise ApplicationError(_("请写明需要补正的事项。"))
+    if application.clock_events.filter(kind=clock_engine.EventKind.CORRECTION_REQUESTED).exists():
+        raise ApplicationError(_("补正只能告知一次（《条例》第三十条）。"))
+    before = _snapshot(application)
+    application.state = _transition(application, "request_correction")
+    on = on or timezone.localdate()
+    _event(
+        application,
+        clock_engine.EventKind.CORRECTION_REQUESTED,
+        on,
+        actor=actor,
+        days=days,
+        basis="《条例》第三十条",
+    )
+    letter = letter_create(
+        application=application, kind="correction", actor=actor, correction_items=[i.strip() for i in items if i.strip()],
+        correction_days=days,
+    )  # fmt: skip
+    _save(application, actor, "correction_request", before)
+    return letter
+
+
+@transaction.atomic
+def correction_receive(*, application: Application, on: date, actor, description: str = "") -> Application:
+    """The corrected application arrived: the reply period starts again from this day."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    before = _snapshot(application)
+    application.state = _transition(application, "receive_correction")
+    if description.strip():
+        application.description = description.strip()
+    _event(application, clock_engine.EventKind.CORRECTION_RECEIVED, on, actor=actor, basis="《条例》第三十条")
+    return _save(application, actor, "correction_receive", before)
+
+
+@transaction.atomic
+def consultation_start(
+    *, application: Application, party: str, party_name: str, on: date, actor
+) -> Consultation:
+    """Consult a third party (Art. 32) or another agency (Art. 34); the time does not count."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if application.state != ApplicationState.RECEIVED:
+        raise ApplicationError(_("只有办理中的申请可以征求意见。"))
+    consultation = Consultation.objects.create(
+        application=application, party=party, party_name=party_name.strip(), started_on=on
+    )
+    _event(
+        application, clock_engine.EventKind.CONSULTATION_STARTED, on, actor=actor, ref=str(consultation.pk),
+        basis="《条例》第三十二条" if party == Consultation.Party.THIRD_PARTY else "《条例》第三十四条",
+    )  # fmt: skip
+    state = clock_state(application)
+    consultation.answer_due_on = state.consultation_answers_due.get(str(consultation.pk))
+    consultation.save(update_fields=["answer_due_on"])
+    if party == Consultation.Party.THIRD_PARTY:
+        letter_create(
+            application=application, kind="third_party_request", actor=actor, third_party_name=party_name
+        )
+        letter_create(
+            application=application,
+            kind="third_party_applicant_notice",
+            actor=actor,
+            third_party_name=party_name,
+        )
+    else:
+        letter_create(
+            application=application, kind="agency_consultation", actor=actor, other_agency_name=party_name
+        )
+    _save(application, actor, "consultation_start", _snapshot(application))
+    return consultation
+
+
+@transaction.atomic
+def consultation_end(
+    *, consultation: Consultation, on: date, answer: str, reasons: str = "", actor
+) -> Consultation:
+    application = _lock(consultation.application)
+    _require(can_handle(actor, application.agency))
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.answered_on is not None:
+        raise ApplicationError(_("该征求意见已办结。"))
+    if answer not in (Consultation.Answer.CONSENT, Consultation.Answer.REFUSE, Consultation.Answer.SILENT):
+        raise ApplicationError(_("请选择征求意见的结果。"))
+    consultation.answered_on, consultation.answer, consultation.reasons = on, answer, reasons.strip()
+    consultation.save()
+    _event(
+        application,
+        clock_engine.EventKind.CONSULTATION_ENDED,
+        on,
+        actor=actor,
+        ref=str(consultation.pk),
+        basis="《条例》第三十二条",
+    )
+    _save(application, actor, "consultation_end", _snapshot(application))
+    return consultation
+
+
+@transaction.atomic
+def extension_grant(
+    *, application: Application, days: int, reason: str, actor, on: date | None = None
+) -> Letter:
+    """Extend the reply period with the office head's consent (Art. 33(2)); the applicant is
+    told in writing before the original deadline."""
+    application = _lock(application)
+    _require(can_approve(actor, application.agency))
+    on = on or timezone.localdate()
+    try:
+        state = clock_state(application)
+    except clock_engine.ClockError as exc:
+        raise ApplicationError(str(exc)) from exc
+    refusal = clock_engine.extension_allowed(state, days, on)
+    if refusal:
+        raise ApplicationError(refusal)
+    before = _snapshot(application)
+    _event(
+        application,
+        clock_engine.EventKind.EXTENDED,
+        on,
+        actor=actor,
+        days=days,
+        note=reason,
+        basis="《条例》第三十三条第二款",
+    )
+    letter = letter_create(
+        application=application, kind="extension", actor=actor, extension_days=days, new_due_on=application.reply_due_on,
+        reasons=reason,
+    )  # fmt: skip
+    _save(application, actor, "extension_grant", before)
+    return letter
+
+
+def _month_count(application: Application) -> int:
+    """The applicant's applications to this agency in the calendar month of this one (per count)."""
+    received = application.received_on or timezone.localdate()
+    same = Application.objects.filter(
+        agency=application.agency, received_on__year=received.year, received_on__month=received.month
+    )
+    same = (
+        same.filter(id_number=application.id_number)
+        if application.id_number
+        else same.filter(org_code=application.org_code, name=application.name)
+    )
+    return same.filter(received_on__lte=received, pk__lte=application.pk).count()
+
+
+@transaction.atomic
+def fee_notice_send(*, application: Application, method: str, amount: Decimal, actor, pages: int | None = None,
+                    exemption: str | None = None, on: date | None = None) -> FeeNotice:  # fmt: skip
+    """Send a fee notice; the platform refuses a fee the rules do not allow (fees.md)."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if application.state != ApplicationState.RECEIVED:
+        raise ApplicationError(_("只有办理中的申请可以发出收费通知。"))
+    nth = _month_count(application) if method == fee_rules.FeeMethod.PER_COUNT else None
+    try:
+        quote = fee_rules.fee_check(
+            method=method, amount=amount, nth_in_month=nth, pages=pages, exemption=exemption
+        )
+    except fee_rules.FeeNotAllowed as exc:
+        raise ApplicationError(str(exc)) from exc
+    on = on or timezone.localdate()
+    _event(application, clock_engine.EventKind.FEE_NOTICE_SENT, on, actor=actor, basis="国办函〔2020〕109号")
+    state = clock_state(application)
+    fee = FeeNotice.objects.create(
+        application=application, method=method, amount=quote.amount, basis=quote.basis, nth_in_month=nth, pages=pages,
+        sent_on=on, pay_by=state.fee_payment_due_on,
+    )  # fmt: skip
+    letter_create(
+        application=application, kind="fee_notice", actor=actor, fee_amount=quote.amount, fee_basis=quote.basis,
+        fee_pay_by=state.fee_payment_due_on,
+    )  # fmt: skip
+    _save(application, actor, "fee_notice_send", _snapshot(application))
+    return fee
+
+
+@transaction.atomic
+def fee_pay(*, fee: FeeNotice, on: date, amount: Decimal, receipt_no: str, actor) -> FeeNotice:
+    application = _lock(fee.application)
+    _require(can_handle(actor, application.agency))
+    fee = FeeNotice.objects.select_for_update().get(pk=fee.pk)
+    if fee.paid_on or fee.waived:
+        raise ApplicationError(_("该收费通知已办结。"))
+    due = fee.waived_to if fee.waived_to is not None else fee.amount
+    if amount != due:
+        raise ApplicationError(_("缴费金额应为%(due)s元。") % {"due": due})
+    if not receipt_no.strip():
+        raise ApplicationError(_("请填写票据号。"))
+    fee.paid_on, fee.paid_amount, fee.receipt_no = on, amount, receipt_no.strip()
+    fee.save()
+    application.fee_yuan = (application.fee_yuan or Decimal(0)) + amount
+    _event(application, clock_engine.EventKind.FEE_PAID, on, actor=actor, basis="国办函〔2020〕109号")
+    _save(application, actor, "fee_pay", _snapshot(application))
+    return fee
+
+
+@transaction.atomic
+def fee_waive(
+    *, fee: FeeNotice, reduced_to: Decimal, reason: str, actor, on: date | None = None
+) -> FeeNotice:
+    """Waive or reduce a fee for an applicant in difficulty (office head's approval)."""
+    application = _lock(fee.application)
+    _require(can_approve(actor, application.agency))
+    fee = FeeNotice.objects.select_for_update().get(pk=fee.pk)
+    if fee.paid_on or fee.waived:
+        raise ApplicationError(_("该收费通知已办结。"))
+    quote = fee_rules.FeeQuote(method=fee.method, amount=fee.amount, basis=fee.basis, lines=())
+    try:
+        fee_rules.waiver_apply(quote=quote, reduced_to=reduced_to, approved_by_office_head=True)
+    except fee_rules.FeeNotAllowed as exc:
+        raise ApplicationError(str(exc)) from exc
+    fee.waived_to, fee.waiver_approved_by = reduced_to, actor
+    fee.waived = reduced_to == 0
+    fee.save()
+    if fee.waived:
+        _event(application, clock_engine.EventKind.FEE_WAIVED, on or timezone.localdate(), actor=actor, note=reason,
+               basis="国办函〔2020〕109号")  # fmt: skip
+    _save(application, actor, "fee_waive", _snapshot(application))
+    return fee
+
+
+# --- decision and delivery -------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    outcome: str,
+    actor,
+    reasons: str = "",
+    provided_how: str = "",
+    withheld_parts: list[tuple[str, str]] | None = None,
+    other_agency: str = "",
+    expected_version: int | None = None,
+) -> Letter:
+    """Decide with exactly one outcome and draft the reply letter (numbered, frozen)."""
+    application = _lock(application, expected_version)
+    _require(can_handle(actor, application.agency))
+    if outcome not in Outcome.values or outcome in ABANDONMENT_OUTCOME.values():
+        raise ApplicationError(_("请选择处理结果。"))
+    if outcome in ADVERSE and not reasons.strip():
+        raise ApplicationError(_("不予公开、部分公开、无法提供或不予处理的，须说明理由。"))
+    if outcome == Outcome.PARTIALLY_DISCLOSED and not withheld_parts:
+        raise ApplicationError(_("部分公开须列明不予公开的部分及理由（《条例》第三十七条）。"))
+    if outcome == Outcome.UNAVAILABLE_NOT_HELD and not other_agency.strip() and "不掌握" not in reasons:
+        raise ApplicationError(
+            _("能够确定负责公开该信息的机关的，须告知其名称和联系方式（《条例》第三十六条第五项）。")
+        )
+    before = _snapshot(application)
+    application.state = _transition(application, "decide")
+    application.outcome = outcome
+    application.decided_on = timezone.localdate()
+    application.other_agency = other_agency.strip()
+    letter = letter_create(
+        application=application, kind="reply", actor=actor, outcome=outcome, reasons=reasons.strip(),
+        provided_how=provided_how.strip(), withheld_parts=list(withheld_parts or []),
+        other_agency_name=other_agency.strip(),
+    )  # fmt: skip
+    _save(application, actor, "application_decide", before)
+    return letter
+
+
+@transaction.atomic
+def provided_file_add(
+    *, application: Application, data: bytes, filename: str, redact: list[str], actor
+) -> ApplicationFile:
+    """A file provided to the applicant; with values to redact (partial disclosure, Art. 37) the
+    redacted version is what the applicant gets and the original stays internal."""
+    from gongkai.publishing.redaction import RedactionError, redact_file
+
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    needles = [v.strip() for v in redact if v.strip()]
+    if needles:
+        try:
+            kind = upload_inspect(data=data, filename=filename).kind.content_type
+            redacted = redact_file(data, kind, needles)
+        except (RedactionError, AttachmentError) as exc:
+            raise ApplicationError(str(exc)) from exc
+        _store_file(application, data=data, filename=filename, kind=ApplicationFile.Kind.PROVIDED_ORIGINAL)
+        row = _store_file(application, data=redacted, filename=filename, kind=ApplicationFile.Kind.PROVIDED)
+    else:
+        row = _store_file(application, data=data, filename=filename, kind=ApplicationFile.Kind.PROVIDED)
+    audit_record(
+        actor=actor, action="provided_file_add", obj=row, after={"title": row.title, "redacted": len(needles)}
+    )
+    return row
+
+
+@transaction.atomic
+def letter_deliver(*, letter: Letter, method: str, on: date, proof: str = "", actor) -> DeliveryRecord:
+    """Record how and when a letter reached the applicant; the reply's delivery closes the file."""
+    application = _lock(letter.application)
+    _require(can_handle(actor, application.agency))
+    before = _snapshot(application)
+    record = DeliveryRecord.objects.create(
+        application=application, letter=letter, method=method, on=on, proof=proof.strip(), actor=actor
+    )
+    if letter.kind == "reply":
+        application.state = _transition(application, "deliver")
+        application.closed_on = on
+    _save(application, actor, "letter_deliver", before)
+    return record
+
+
+@transaction.atomic
+def application_abandon(*, application: Application, actor=None, today: date | None = None) -> Application:
+    """Close an application the applicant let lapse (no correction, fee unpaid) once the clock
+    says their time ran out; run daily by `gongkai remind`."""
+    application = _lock(application)
+    state = clock_state(application, today=today)
+    if state.abandoned is None:
+        raise ApplicationError(_("申请人的期限尚未届满。"))
+    before = _snapshot(application)
+    application.state = _transition(application, "abandon")
+    application.outcome = ABANDONMENT_OUTCOME[state.abandoned]
+    application.closed_on = today or timezone.localdate()
+    return _save(application, actor, "application_abandon", before)
+
+
+@transaction.atomic
+def application_merge(*, duplicate: Application, into: Application, actor) -> Application:
+    """Merge a duplicate into the application that is handled (the duplicate is kept, linked)."""
+    duplicate = _lock(duplicate)
+    _require(
+        can_handle(actor, duplicate.agency)
+        and into.agency_id == duplicate.agency_id
+        and into.pk != duplicate.pk
+    )
+    before = _snapshot(duplicate)
+    duplicate.state = _transition(duplicate, "merge")
+    duplicate.merged_into = into
+    return _save(duplicate, actor, "application_merge", before)
+
+
+@transaction.atomic
+def remedy_case_record(
+    *, application: Application, kind: str, filed_on: date, actor, decided_on=None, result="", note=""
+) -> RemedyCase:
+    _require(can_handle(actor, application.agency))
+    if kind not in RemedyCase.Kind.values or (result and result not in RemedyCase.Result.values):
+        raise ApplicationError(_("请选择案件类型和结果。"))
+    case = RemedyCase.objects.create(
+        agency=application.agency, application=application, kind=kind, filed_on=filed_on, decided_on=decided_on,
+        result=result, note=note,
+    )  # fmt: skip
+    audit_record(actor=actor, action="remedy_case_record", obj=case, after={"kind": kind, "result": result})
+    return case
+
+
+def similar_applications(application: Application, limit: int = 5) -> list[Application]:
+    """Earlier applications of the same applicant, and others asking for the same thing (for
+    repeat detection and the Art. 44 suggestion), by identity and by shared two-character words."""
+    from gongkai.search.tokenize import index_text
+
+    mine = set(index_text(application.description).split())
+    candidates = (
+        Application.objects.filter(agency=application.agency)
+        .exclude(pk=application.pk)
+        .order_by("-submitted_at")[:500]
+    )
+    scored = []
+    for other in candidates:
+        same_person = bool(application.id_number) and other.id_number == application.id_number
+        theirs = set(index_text(other.description).split())
+        overlap = len(mine & theirs) / max(1, len(mine | theirs))
+        if same_person or overlap >= 0.5:
+            scored.append((same_person, overlap, other))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [o for _s, _o, o in scored[:limit]]
+
+
+def query_code_digest(code: str) -> str:
+    """For tests and imports: a stable digest (never stored; the hash uses Django's hasher)."""
+    return hashlib.sha256(code.encode()).hexdigest()

@@ -1,0 +1,252 @@
+"""Applications through their services: receipt, corrections, consultations, extensions, fees,
+decisions and letters, delivery, abandonment, and what the applicant can look up."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from gongkai.agencies.models import Role
+from gongkai.applications import services
+from gongkai.applications.models import Application, Consultation
+from gongkai.applications.rules import ApplicantType, ApplicationState, Channel, Outcome
+from gongkai.catalogue.tests.factories import make_agency
+from gongkai.core.calendar_store import workday_add
+from gongkai.core.models import AuditEvent
+from gongkai.publishing.tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+ID_NUMBER = "11010519491231002X"
+RECEIVED = date(2026, 3, 2)  # a Monday, no holiday within the next six weeks
+
+
+@pytest.fixture
+def office():
+    agency = make_agency("江州市教育局")
+    return {
+        "agency": agency,
+        "clerk": make_staff(agency, Role.CLERK),
+        "head": make_staff(agency, Role.OFFICE_HEAD),
+        "outsider": make_staff(make_agency("江州市财政局"), Role.CLERK),
+    }
+
+
+def data(agency, **overrides):
+    values = {
+        "agency": agency,
+        "applicant_type": ApplicantType.NATURAL_PERSON,
+        "name": "张三",
+        "id_type": "resident_id",
+        "id_number": ID_NUMBER,
+        "phone": "13812345678",
+        "email": "zhangsan@example.com",
+        "address": "江州市滨江区江滨路1号",
+        "description": "2025年江州市义务教育阶段学校招生计划",
+        "form": "electronic",
+        "delivery": "email",
+    }
+    values.update(overrides)
+    return values
+
+
+def register(office, received_on=RECEIVED, **overrides):
+    return services.application_register(
+        data=data(office["agency"], **overrides),
+        channel=Channel.POST,
+        received_on=received_on,
+        actor=office["clerk"],
+    ).application
+
+
+def test_registered_application_runs_20_working_days_from_receipt(office):
+    app = register(office)
+    assert app.state == ApplicationState.RECEIVED and app.tracking_no
+    assert app.reply_due_on == workday_add(RECEIVED, 20).date
+    steps = services.clock_state(app, today=RECEIVED).steps
+    assert any("第三十一条" in s for s in steps) and any("第三十三条" in s for s in steps)
+
+
+def test_online_application_waits_for_confirmation_and_is_found_only_with_its_code(office):
+    submitted = services.application_submit_online(data=data(office["agency"]), client_ip="10.0.0.1")
+    app = submitted.application
+    assert app.state == ApplicationState.SUBMITTED and app.received_on is None and app.reply_due_on is None
+    assert submitted.query_code not in app.query_code_hash  # only a hash is stored
+    assert services.application_find(tracking_no=app.tracking_no, query_code=submitted.query_code) == app
+    assert services.application_find(tracking_no=app.tracking_no, query_code="WRONG234") is None
+    assert services.application_find(tracking_no="000", query_code=submitted.query_code) is None
+    with pytest.raises(services.NotPermitted):
+        services.application_confirm_receipt(
+            application=app, on=timezone.localdate(), actor=office["outsider"]
+        )
+    app = services.application_confirm_receipt(
+        application=app, on=timezone.localdate(), actor=office["clerk"]
+    )
+    assert app.state == ApplicationState.RECEIVED and app.received_on == timezone.localdate()
+    assert app.reply_due_on == workday_add(timezone.localdate(), 20).date
+
+
+def test_a_double_submission_makes_one_application(office):
+    services.application_submit_online(data=data(office["agency"]), idempotency_key="form-123")
+    with pytest.raises(services.ApplicationError, match="已提交"):
+        services.application_submit_online(data=data(office["agency"]), idempotency_key="form-123")
+    assert Application.objects.count() == 1
+
+
+def test_submissions_are_limited_per_address(office):
+    for _ in range(services.SUBMISSIONS_PER_ADDRESS_PER_HOUR):
+        services.application_submit_online(data=data(office["agency"], id_number=""), client_ip="10.0.0.9")
+    with pytest.raises(services.RateLimited):
+        services.application_submit_online(data=data(office["agency"]), client_ip="10.0.0.9")
+    services.application_submit_online(data=data(office["agency"]), client_ip="10.0.0.10")  # others still can
+
+
+def test_correction_restarts_the_clock_and_is_asked_once(office):
+    app = register(office)
+    letter = services.correction_request(
+        application=app, items=["请写明所需信息的文号"], days=15, actor=office["clerk"], on=date(2026, 3, 4)
+    )
+    assert letter.letter_no.endswith("号") and "请写明所需信息的文号" in "".join(letter.paragraphs)
+    app.refresh_from_db()
+    assert app.state == ApplicationState.AWAITING_CORRECTION and app.reply_due_on is None
+    with pytest.raises(services.ApplicationError):
+        services.correction_request(application=app, items=["再补充"], days=5, actor=office["clerk"])
+    app = services.correction_receive(application=app, on=date(2026, 3, 10), actor=office["clerk"])
+    assert app.state == ApplicationState.RECEIVED
+    assert app.reply_due_on == workday_add(date(2026, 3, 10), 20).date  # a fresh 20 days
+
+
+def test_consultation_time_does_not_count(office):
+    app = register(office)
+    before = app.reply_due_on
+    consultation = services.consultation_start(
+        application=app, party=Consultation.Party.THIRD_PARTY, party_name="江州某某科技有限公司", on=date(2026, 3, 5),
+        actor=office["clerk"],
+    )  # fmt: skip
+    assert consultation.answer_due_on == workday_add(date(2026, 3, 5), 15).date
+    assert {letter.kind for letter in app.letters.all()} >= {
+        "third_party_request",
+        "third_party_applicant_notice",
+    }
+    services.consultation_end(
+        consultation=consultation, on=date(2026, 3, 12), answer=Consultation.Answer.REFUSE, reasons="涉及商业秘密",
+        actor=office["clerk"],
+    )  # fmt: skip
+    app.refresh_from_db()
+    paused = 5  # 6, 9, 10, 11, 12 March: working days after the start up to the answer
+    assert app.reply_due_on == workday_add(before, paused).date
+
+
+def test_extension_needs_the_office_head_and_comes_before_the_deadline(office):
+    app = register(office)
+    with pytest.raises(services.NotPermitted):
+        services.extension_grant(application=app, days=20, reason="需调取档案", actor=office["clerk"])
+    original = app.reply_due_on
+    letter = services.extension_grant(
+        application=app, days=20, reason="需调取档案", actor=office["head"], on=date(2026, 3, 20)
+    )
+    app.refresh_from_db()
+    assert app.reply_due_on == workday_add(original, 20).date and letter.kind == "extension"
+    with pytest.raises(services.ApplicationError):
+        services.extension_grant(
+            application=app, days=1, reason="再延", actor=office["head"], on=date(2026, 3, 21)
+        )
+
+
+def test_fees_follow_the_rules_and_pause_the_clock(office):
+    apps = [register(office, received_on=RECEIVED) for _ in range(11)]
+    eleventh = apps[-1]
+    with pytest.raises(services.ApplicationError):
+        services.fee_notice_send(
+            application=apps[0], method="per_count", amount=Decimal("100.00"), actor=office["clerk"]
+        )
+    with pytest.raises(services.ApplicationError):
+        services.fee_notice_send(
+            application=eleventh, method="per_count", amount=Decimal("150.00"), actor=office["clerk"]
+        )
+    fee = services.fee_notice_send(
+        application=eleventh,
+        method="per_count",
+        amount=Decimal("100.00"),
+        actor=office["clerk"],
+        on=date(2026, 3, 3),
+    )
+    eleventh.refresh_from_db()
+    assert eleventh.clock_paused and eleventh.reply_due_on is None
+    assert fee.pay_by == workday_add(date(2026, 3, 3), 20).date
+    with pytest.raises(services.ApplicationError, match="100"):
+        services.fee_pay(
+            fee=fee, on=date(2026, 3, 6), amount=Decimal("50.00"), receipt_no="X1", actor=office["clerk"]
+        )
+    services.fee_pay(
+        fee=fee,
+        on=date(2026, 3, 6),
+        amount=Decimal("100.00"),
+        receipt_no="财政票据001",
+        actor=office["clerk"],
+    )
+    eleventh.refresh_from_db()
+    assert not eleventh.clock_paused and eleventh.fee_yuan == Decimal("100.00")
+    assert (
+        eleventh.reply_due_on == workday_add(workday_add(RECEIVED, 20).date, 3).date
+    )  # 4, 5, 6 March paused
+
+
+def test_partial_disclosure_needs_the_withheld_parts_and_delivery_closes_the_file(office):
+    app = register(office)
+    with pytest.raises(services.ApplicationError, match="第三十七条"):
+        services.application_decide(
+            application=app,
+            outcome=Outcome.PARTIALLY_DISCLOSED,
+            reasons="部分涉及个人隐私",
+            actor=office["clerk"],
+        )
+    letter = services.application_decide(
+        application=app, outcome=Outcome.PARTIALLY_DISCLOSED, reasons="部分涉及个人隐私", actor=office["clerk"],
+        withheld_parts=[("学生名单中的身份证号码", "《条例》第十五条")], provided_how="电子邮件发送",
+    )  # fmt: skip
+    text = "".join(letter.paragraphs)
+    assert "第三十七条" in text and "学生名单中的身份证号码" in text and "行政复议" in text
+    app.refresh_from_db()
+    assert app.state == ApplicationState.DECIDED and app.outcome == Outcome.PARTIALLY_DISCLOSED
+    services.letter_deliver(
+        letter=letter, method="email", on=timezone.localdate(), proof="邮件回执", actor=office["clerk"]
+    )
+    app.refresh_from_db()
+    assert app.state == ApplicationState.CLOSED and app.closed_on == timezone.localdate()
+    assert AuditEvent.objects.filter(action="letter_deliver", object_id=str(app.pk)).exists()
+
+
+def test_adverse_decisions_need_reasons(office):
+    app = register(office)
+    with pytest.raises(services.ApplicationError, match="理由"):
+        services.application_decide(application=app, outcome=Outcome.WITHHELD_PROCESS, actor=office["clerk"])
+
+
+def test_no_correction_in_time_closes_as_abandoned(office):
+    app = register(office)
+    services.correction_request(
+        application=app, items=["补充文号"], days=10, actor=office["clerk"], on=date(2026, 3, 3)
+    )
+    app.refresh_from_db()
+    with pytest.raises(services.ApplicationError):
+        services.application_abandon(application=app, today=date(2026, 3, 10))
+    app = services.application_abandon(application=app, today=date(2026, 4, 30))
+    assert app.state == ApplicationState.CLOSED and app.outcome == Outcome.OTHER_NO_CORRECTION
+
+
+def test_repeat_detection_and_merge(office):
+    first = register(office)
+    second = register(office, description="江州市2025年义务教育阶段学校招生计划")
+    other = register(office, id_number="", id_type="passport", description="市政道路维修计划")
+    assert first in services.similar_applications(second)
+    assert other not in services.similar_applications(second)
+    merged = services.application_merge(duplicate=second, into=first, actor=office["clerk"])
+    assert merged.state == ApplicationState.MERGED and merged.merged_into == first
+
+
+def test_overdue_is_derived_from_the_stored_due_date(office):
+    app = register(office, received_on=timezone.localdate() - timedelta(days=60))
+    assert app.reply_due_on < timezone.localdate()
+    assert Application.objects.open().filter(reply_due_on__lt=timezone.localdate()).count() == 1
