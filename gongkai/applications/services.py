@@ -714,6 +714,8 @@ def application_abandon(*, application: Application, actor=None, today: date | N
     """Close an application the applicant let lapse (no correction, fee unpaid) once the clock
     says their time ran out; run daily by `gongkai remind`."""
     application = _lock(application)
+    if actor is not None:
+        _require(can_handle(actor, application.agency))
     state = clock_state(application, today=today)
     if state.abandoned is None:
         raise ApplicationError(_("申请人的期限尚未届满。"))
@@ -751,6 +753,52 @@ def remedy_case_record(
         result=result, note=note,
     )  # fmt: skip
     audit_record(actor=actor, action="remedy_case_record", obj=case, after={"kind": kind, "result": result})
+    return case
+
+
+@transaction.atomic
+def application_assign(*, application: Application, assignee, actor) -> Application:
+    """Give the application to a clerk (or the office head) of the same agency."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if not can_handle(assignee, application.agency):
+        raise ApplicationError(_("只能交由本机关的经办人或公开办负责人承办。"))
+    before = _snapshot(application) | {"assigned_to": application.assigned_to_id}
+    application.assigned_to = assignee
+    return _save(application, actor, "application_assign", before)
+
+
+@transaction.atomic
+def application_link(*, application: Application, other: Application, actor) -> None:
+    """Link an applicant's earlier application (both pages list the other)."""
+    _require(can_handle(actor, application.agency) and other.agency_id == application.agency_id)
+    if other.pk == application.pk:
+        raise ApplicationError(_("不能关联自身。"))
+    application.related.add(other)
+    audit_record(actor=actor, action="application_link", obj=application, after={"related": other.pk})
+
+
+@transaction.atomic
+def remedy_case_update(
+    *, case: RemedyCase, decided_on: date, result: str, actor, note: str = ""
+) -> RemedyCase:
+    """Record the result of a reconsideration or lawsuit when it is decided."""
+    case = RemedyCase.objects.select_for_update().get(pk=case.pk)
+    _require(can_handle(actor, case.agency))
+    if result not in RemedyCase.Result.values or decided_on < case.filed_on:
+        raise ApplicationError(_("请选择结果，结案日期不能早于立案日期。"))
+    before = {"decided_on": str(case.decided_on) if case.decided_on else None, "result": case.result}
+    case.decided_on, case.result = decided_on, result
+    if note.strip():
+        case.note = note.strip()
+    case.save()
+    audit_record(
+        actor=actor,
+        action="remedy_case_update",
+        obj=case,
+        before=before,
+        after={"decided_on": str(decided_on), "result": result},
+    )
     return case
 
 

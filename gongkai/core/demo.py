@@ -358,6 +358,9 @@ def _logins(password_for) -> list[DemoLogin]:
         password_for=password_for,
     )
     logins.extend(DemoLogin(*row) for row in team)
+    from gongkai.applications.demo import applications_demo_load
+
+    applications_demo_load(education=agencies[CITY_EDUCATION], clerk_username="jy-clerk", head_username="jy-office")
     return logins
 
 

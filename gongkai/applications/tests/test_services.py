@@ -250,3 +250,22 @@ def test_overdue_is_derived_from_the_stored_due_date(office):
     app = register(office, received_on=timezone.localdate() - timedelta(days=60))
     assert app.reply_due_on < timezone.localdate()
     assert Application.objects.open().filter(reply_due_on__lt=timezone.localdate()).count() == 1
+
+
+def test_assign_link_and_case_results(office):
+    from gongkai.applications.models import RemedyCase
+
+    first, second = register(office), register(office)
+    with pytest.raises(services.ApplicationError):
+        services.application_assign(application=first, assignee=office["outsider"], actor=office["clerk"])
+    first = services.application_assign(application=first, assignee=office["head"], actor=office["clerk"])
+    assert first.assigned_to == office["head"]
+    services.application_link(application=second, other=first, actor=office["clerk"])
+    assert list(first.related.all()) == [second]  # symmetrical
+    case = services.remedy_case_record(
+        application=first, kind=RemedyCase.Kind.RECONSIDERATION, filed_on=date(2026, 5, 1), actor=office["clerk"]
+    )
+    with pytest.raises(services.ApplicationError):
+        services.remedy_case_update(case=case, decided_on=date(2026, 4, 1), result="upheld", actor=office["clerk"])
+    case = services.remedy_case_update(case=case, decided_on=date(2026, 6, 1), result="corrected", actor=office["clerk"])
+    assert case.result == "corrected"

@@ -1,0 +1,71 @@
+"""Sample applications for the demo: one of each stage at the city education bureau, so the
+workbench and the progress page have something to show. Safe to run again."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from gongkai.agencies.models import Agency
+
+from . import services
+from .models import Application, Consultation
+from .rules import ApplicantType, Channel, Outcome
+
+PERSON = {
+    "applicant_type": ApplicantType.NATURAL_PERSON,
+    "name": "王小明",
+    "id_type": "resident_id",
+    "id_number": "11010519491231002X",
+    "phone": "13812345678",
+    "email": "wangxm@example.com",
+    "address": "江州市滨江区江滨路1号",
+    "form": "electronic",
+    "delivery": "email",
+}
+COMPANY = {
+    "applicant_type": ApplicantType.COMMERCIAL_ENTERPRISE,
+    "name": "江州市明德教育科技有限公司",
+    "org_code": "91110000100000000R",
+    "contact_name": "李华",
+    "phone": "0571-88001234",
+    "address": "江州市高新区科技路8号",
+    "form": "paper",
+    "delivery": "post",
+}
+
+
+def applications_demo_load(*, education: Agency, clerk_username: str, head_username: str) -> None:
+    if Application.objects.filter(agency=education).exists():
+        return
+    users = get_user_model().objects.in_bulk([clerk_username, head_username], field_name="username")
+    clerk, head = users[clerk_username], users[head_username]
+    today = timezone.localdate()
+
+    def data(description, base=PERSON):
+        return {**base, "agency": education, "description": description}
+
+    services.application_submit_online(data=data("2026年江州市普通高中招生计划及各校录取分数线"))
+    a = services.application_register(
+        data=data("江州市第一中学2025年度部门预算", COMPANY), channel=Channel.POST,
+        received_on=today - timedelta(days=5), actor=clerk,
+    ).application  # fmt: skip
+    services.correction_request(application=a, items=["请写明所需预算信息的具体项目"], days=15, actor=clerk)
+    b = services.application_register(
+        data=data("滨江区新建学校配套工程的招标文件"), channel=Channel.IN_PERSON,
+        received_on=today - timedelta(days=12), actor=clerk,
+    ).application  # fmt: skip
+    services.consultation_start(
+        application=b, party=Consultation.Party.THIRD_PARTY, party_name="江州建工集团有限公司",
+        on=today - timedelta(days=8), actor=clerk,
+    )  # fmt: skip
+    c = services.application_register(
+        data=data("2025年江州市教育收费项目及标准"), channel=Channel.FAX,
+        received_on=today - timedelta(days=20), actor=clerk,
+    ).application  # fmt: skip
+    letter = services.application_decide(
+        application=c, outcome=Outcome.DISCLOSED, actor=head, provided_how="随本答复书以电子邮件发送"
+    )
+    services.letter_deliver(
+        letter=letter, method="email", on=today - timedelta(days=2), proof="电子邮件已送达", actor=clerk
+    )
