@@ -1,4 +1,5 @@
-"""`python -m bench` runs the search benchmark; `python -m bench scan` the pre-scan benchmark."""
+"""`python -m bench` runs the search benchmark; `python -m bench scan` the pre-scan benchmark;
+`python -m bench applications` the disclosure-on-application benchmark."""
 
 import sys
 
@@ -7,6 +8,10 @@ if __name__ == "__main__":  # not when a spawned build process imports it
         from .scan_bench import main as scan_main
 
         scan_main(sys.argv[2:])
+    elif sys.argv[1:2] == ["applications"]:
+        from .applications import main as applications_main
+
+        applications_main(sys.argv[2:])
     else:
         from .runner import main
 

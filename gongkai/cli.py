@@ -13,6 +13,7 @@ COMMANDS = {
     "serve": "serve",
     "import-agencies": "import_agencies",
     "import-documents": "import_documents",
+    "import-applications": "import_applications",
     "search": "search",
     "reindex": "reindex",
     "createsuperuser": "createsuperuser",
@@ -37,6 +38,8 @@ commands:
                                load or update the agency directory
   import-documents FILE.jsonl --agency CODE [--dry-run] [--json]
                                import and publish documents
+  import-applications FILE.jsonl --agency CODE [--dry-run] [--json]
+                               import historical applications and their cases
   search QUERY [--agency CODE] [--subject S] [--genre G] [--year Y] [--validity V]
                [--sort relevance|date] [--limit N] [--json]
   reindex [--pending]          rebuild the search index from the database

@@ -43,6 +43,8 @@ class Progress:
     outcome_label: str = ""
     closed_on: date | None = None
     reply: ReplyView | None = None
+    pk: int = 0
+    correction: ReplyView | None = None  # the correction notice, while a correction is awaited
 
 
 def applicant_reply_letter(application: Application) -> Letter | None:
@@ -57,6 +59,13 @@ def applicant_reply_letter(application: Application) -> Letter | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def applicant_application(*, pk: int, application_pks: list[int]) -> Application | None:
+    """An application whose query code was entered in this session, or None."""
+    if pk not in list(application_pks):
+        return None
+    return Application.objects.select_related("agency").filter(pk=pk).first()
 
 
 def applicant_letter(*, letter_pk: int, application_pks: list[int]) -> Letter | None:
@@ -120,7 +129,17 @@ def application_progress(application: Application, *, today: date | None = None)
         else None
     )
     closed = application.state == ApplicationState.CLOSED
+    correction = None
+    if application.state == ApplicationState.AWAITING_CORRECTION:
+        notice = application.letters.filter(kind="correction").order_by("-created_at", "-id").first()
+        if notice is not None:
+            correction = ReplyView(
+                pk=notice.pk, letter_no=notice.letter_no, title=notice.title,
+                paragraphs=_public_paragraphs(notice, application),
+            )  # fmt: skip
     return Progress(
+        pk=application.pk,
+        correction=correction,
         tracking_no=application.tracking_no,
         agency_code=application.agency.code,
         agency_name=application.agency.name,

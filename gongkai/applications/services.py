@@ -192,15 +192,24 @@ def _check_rate(*, client_ip: str | None, id_number: str, org_code: str = "") ->
         raise RateLimited(_("同一申请人今日提交的申请已达上限，请明日再试。"))
 
 
-def _create(*, agency: Agency, data: dict, channel: str, state: str, **extra) -> Submitted:
+def _new_code_and_hash() -> tuple[str, str]:
+    """A query code and its hash. Hashing is deliberately slow (it guards the code): do it
+    before the transaction, so concurrent submissions do not queue behind it on SQLite."""
     code = _new_query_code()
+    return code, make_password(code)
+
+
+def _create(
+    *, agency: Agency, data: dict, channel: str, state: str, code_and_hash=None, **extra
+) -> Submitted:
+    code, code_hash = code_and_hash or _new_code_and_hash()
     for _attempt in range(5):  # a tracking number is random; a collision is retried
         try:
             with transaction.atomic():
                 application = Application.objects.create(
                     agency=agency,
                     tracking_no=_new_tracking_no(timezone.localdate()),
-                    query_code_hash=make_password(code),
+                    query_code_hash=code_hash,
                     channel=channel,
                     state=state,
                     **_fields(data),
@@ -234,13 +243,21 @@ def _store_file(application: Application, *, data, filename: str, kind: str) -> 
     return row
 
 
-@transaction.atomic
 def application_submit_online(
     *, data: dict, client_ip: str | None = None, idempotency_key: str | None = None, identity_proof=None
 ) -> Submitted:
     """A citizen's online application (validated by ApplicationForm). It waits for the office
     to confirm receipt, which fixes the receipt date (Art. 31(3)). A retried submission with the
     same idempotency key returns the first one (a double click makes one application)."""
+    code_and_hash = _new_code_and_hash()
+    with transaction.atomic():
+        return _submit_online(
+            data=data, client_ip=client_ip, idempotency_key=idempotency_key, identity_proof=identity_proof,
+            code_and_hash=code_and_hash,
+        )  # fmt: skip
+
+
+def _submit_online(*, data, client_ip, idempotency_key, identity_proof, code_and_hash) -> Submitted:
     if idempotency_key:
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -253,6 +270,7 @@ def application_submit_online(
         state=ApplicationState.SUBMITTED,
         client_ip=client_ip,
         idempotency_key=idempotency_key or None,
+        code_and_hash=code_and_hash,
     )
     if identity_proof is not None:
         _store_file(
@@ -437,6 +455,27 @@ def correction_receive(*, application: Application, on: date, actor, description
         application.description = description.strip()
     _event(application, clock_engine.EventKind.CORRECTION_RECEIVED, on, actor=actor, basis="《条例》第三十条")
     return _save(application, actor, "correction_receive", before)
+
+
+@transaction.atomic
+def correction_submit_by_applicant(
+    *, application: Application, description: str, doc_no: str = ""
+) -> Application:
+    """The applicant sends the corrected application online (progress page, with the query
+    code): received today, the reply period starts again (Art. 30)."""
+    application = _lock(application)
+    if not description.strip():
+        raise ApplicationError(_("请填写补正后的申请内容。"))
+    before = _snapshot(application)
+    application.state = _transition(application, "receive_correction")
+    application.description = description.strip()[:4000]
+    if doc_no.strip():
+        application.doc_no = doc_no.strip()[:300]
+    _event(
+        application, clock_engine.EventKind.CORRECTION_RECEIVED, timezone.localdate(), actor=None,
+        basis="《条例》第三十条", note="申请人在线提交补正",
+    )  # fmt: skip
+    return _save(application, None, "correction_submit_by_applicant", before)
 
 
 @transaction.atomic

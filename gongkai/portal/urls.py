@@ -26,6 +26,7 @@ urlpatterns = [
     path("apply/receipt.pdf", applications.apply_receipt, name="apply_receipt"),
     path("progress/", applications.progress, name="progress"),
     path("progress/letter/<int:pk>.pdf", applications.progress_letter, name="progress_letter"),
+    path("progress/<int:pk>/correct/", applications.progress_correct, name="progress_correct"),
     path("feed/rss/", public(feeds.LatestDocumentsFeed()), name="feed_rss"),
     path("feed/atom/", public(feeds.LatestDocumentsAtomFeed()), name="feed_atom"),
     # A sitemap index: one sitemap may list at most 50,000 URLs and catalogues grow past that.

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.accounts.network import client_ip
 from gongkai.applications import letters, services
 from gongkai.applications.forms import ApplicationForm
-from gongkai.applications.progress import applicant_letter, application_progress
+from gongkai.applications.progress import applicant_application, applicant_letter, application_progress
 from gongkai.applications.rules import ApplicantType, IdType
 from gongkai.catalogue.uploads import AttachmentError
 
@@ -299,3 +299,29 @@ def progress_letter(request, pk: int):
         raise Http404
     name = f"{letter.letter_no or letter.title}.pdf"
     return _pdf(letters.letter_pdf(services.letter_rendered(letter)), name)
+
+
+@sensitive_post_parameters(*SENSITIVE)
+@never_cache
+@require_POST
+def progress_correct(request, pk: int):
+    """The applicant's corrected application, for a session that entered the query code."""
+    application = applicant_application(pk=pk, application_pks=request.session.get(ACCESS_KEY, []))
+    if application is None:
+        raise Http404
+    description = request.POST.get("description", "")
+    correction_error = ""
+    try:
+        application = services.correction_submit_by_applicant(
+            application=application, description=description, doc_no=request.POST.get("doc_no", "")
+        )
+    except services.ApplicationError as exc:
+        correction_error = str(exc)
+    context = {
+        "form": ProgressForm(),
+        "progress": application_progress(application),
+        "correction_error": correction_error,
+        "correction_typed": description,
+        "corrected": not correction_error,
+    }
+    return render(request, "portal/progress.html", context, status=400 if correction_error else 200)
