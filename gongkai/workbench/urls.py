@@ -3,7 +3,7 @@ password/ belong to it). Every pattern here must be listed in tests/test_access.
 
 from django.urls import path
 
-from .views import actions, dashboard, documents, exports, records
+from .views import actions, application_actions, applications, dashboard, documents, exports, records
 
 app_name = "workbench"
 
@@ -34,4 +34,90 @@ urlpatterns = [
     ),
     path("exports/reading-points/", exports.reading_point_export, name="reading_point_export"),
     path("documents/<int:pk>/change/", documents.document_change, name="document_change"),
+    # Disclosure on application (依申请公开): listed in tests/test_applications_access.py.
+    path("applications/", applications.application_list, name="application_list"),
+    path("applications/register/", applications.application_register_view, name="application_register"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/export.zip", applications.application_export, name="application_export"),
+    path("applications/<int:pk>/receipt.pdf", applications.application_receipt, name="application_receipt"),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>.pdf",
+        applications.application_letter_pdf,
+        name="application_letter_pdf",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>.docx",
+        applications.application_letter_docx,
+        name="application_letter_docx",
+    ),
+    path(
+        "applications/<int:pk>/files/<int:file_pk>/",
+        applications.application_file_download,
+        name="application_file",
+    ),
+    path(
+        "applications/<int:pk>/confirm/", application_actions.application_confirm, name="application_confirm"
+    ),
+    path(
+        "applications/<int:pk>/correction/",
+        application_actions.application_correction,
+        name="application_correction",
+    ),
+    path(
+        "applications/<int:pk>/correction/receive/",
+        application_actions.application_correction_receive,
+        name="application_correction_receive",
+    ),
+    path(
+        "applications/<int:pk>/consult/", application_actions.application_consult, name="application_consult"
+    ),
+    path(
+        "applications/<int:pk>/consultations/<int:consultation_pk>/end/",
+        application_actions.application_consult_end,
+        name="application_consult_end",
+    ),
+    path("applications/<int:pk>/extend/", application_actions.application_extend, name="application_extend"),
+    path(
+        "applications/<int:pk>/fees/",
+        application_actions.application_fee_notice,
+        name="application_fee_notice",
+    ),
+    path(
+        "applications/<int:pk>/fees/<int:fee_pk>/pay/",
+        application_actions.application_fee_pay,
+        name="application_fee_pay",
+    ),
+    path(
+        "applications/<int:pk>/fees/<int:fee_pk>/waive/",
+        application_actions.application_fee_waive,
+        name="application_fee_waive",
+    ),
+    path("applications/<int:pk>/decide/", application_actions.application_decide, name="application_decide"),
+    path(
+        "applications/<int:pk>/transfer/",
+        application_actions.application_transfer,
+        name="application_transfer",
+    ),
+    path(
+        "applications/<int:pk>/files/",
+        application_actions.application_provided_file,
+        name="application_provided_file",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/deliver/",
+        application_actions.application_deliver,
+        name="application_deliver",
+    ),
+    path("applications/<int:pk>/merge/", application_actions.application_merge, name="application_merge"),
+    path("applications/<int:pk>/cases/", application_actions.application_case, name="application_case"),
+    path(
+        "applications/<int:pk>/cases/<int:case_pk>/result/",
+        application_actions.application_case_result,
+        name="application_case_result",
+    ),
+    path("applications/<int:pk>/assign/", application_actions.application_assign, name="application_assign"),
+    path("applications/<int:pk>/link/", application_actions.application_link, name="application_link"),
+    path(
+        "applications/<int:pk>/abandon/", application_actions.application_abandon, name="application_abandon"
+    ),
 ]

@@ -84,7 +84,10 @@ def test_every_workbench_url_is_walked():
     assert prefix == "staff/"
     patterns = {p.name for p in resolver.url_patterns}
     assert patterns == {p.name for p in workbench_urls.urlpatterns}
-    assert patterns - {u.name for u in STAFF_URLS} == set(), "add the new workbench URL to STAFF_URLS"
+    from .test_applications_access import APPLICATION_URLS
+
+    walked = {u.name for u in STAFF_URLS} | {u.name for u in APPLICATION_URLS}
+    assert patterns - walked == set(), "add the new workbench URL to STAFF_URLS or APPLICATION_URLS"
 
 
 def _request(client, u: StaffUrl, w: World):

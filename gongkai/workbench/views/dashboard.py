@@ -3,10 +3,11 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.utils import timezone
 
 from gongkai.accounts.decorators import staff_required
 
-from .. import selectors
+from .. import selectors, selectors_applications
 from ..forms import FilterForm
 from .common import page
 
@@ -15,7 +16,11 @@ PAGE_SIZE = 20
 
 @staff_required
 def dashboard(request):
-    return page(request, "workbench/dashboard.html", {"board": selectors.dashboard_for(request.user)})
+    context = {
+        "board": selectors.dashboard_for(request.user),
+        "applications": selectors_applications.application_counts(request.user, timezone.localdate()),
+    }
+    return page(request, "workbench/dashboard.html", context)
 
 
 @staff_required

@@ -1,0 +1,329 @@
+"""Forms of the application pages: they parse and check what staff typed; the services in
+gongkai.applications.services decide and write (and refuse what the law does not allow)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.access import agencies_in_scope
+from gongkai.applications.fees import EXEMPTION_TEXT, FeeExemption, FeeMethod
+from gongkai.applications.forms import RegisterForm
+from gongkai.applications.models import Consultation, RemedyCase
+from gongkai.applications.rules import ABANDONMENT_OUTCOME, ApplicationState, Channel, Delivery, Outcome
+
+from . import selectors_applications as selectors
+from .forms import DateInput
+
+FEE_METHOD_CHOICES = [(FeeMethod.PER_COUNT.value, _("按件计收")), (FeeMethod.PER_VOLUME.value, _("按量计收"))]
+DECIDABLE_OUTCOMES = [(o.value, o.label) for o in Outcome if o not in ABANDONMENT_OUTCOME.values()]
+
+
+class PastDateField(forms.DateField):
+    """A date that has happened (today by default): receipts, answers, payments, deliveries."""
+
+    widget = DateInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("initial", timezone.localdate)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ApplicationFilterForm(forms.Form):
+    """Filters of the application list; an invalid value is ignored rather than refused."""
+
+    q = forms.CharField(label=_("申请编号或申请人"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *ApplicationState.choices], required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("申请方式"), choices=[("", _("全部")), *Channel.choices], required=False
+    )
+    agency = forms.ModelChoiceField(label=_("机关"), queryset=None, required=False, empty_label=_("全部"))
+    due_within = forms.IntegerField(
+        label=_("几日内到期"), required=False, min_value=0, max_value=366, help_text=_("自然日，含今天。")
+    )
+    overdue = forms.BooleanField(label=_("仅看已逾期"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_in_scope(user).order_by("path")
+
+
+class StaffRegisterForm(RegisterForm):
+    """Registration of an application received by post, in person, by fax or orally: the same
+    validation as the portal's form, limited to the agencies where the user handles applications."""
+
+    field_order = ["agency", "channel", "received_on"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = selectors.handling_agencies(user)
+        self.fields["received_on"].initial = timezone.localdate
+        self.fields["received_on"].widget = DateInput()
+        self.fields["received_on"].help_text = _("按右侧所列《条例》第三十一条的规则确定。")
+        del self.fields["website"]  # the bot trap is for the public form
+        # workbench.css styles text inputs only; the keyboard still offers "@" on phones.
+        self.fields["email"].widget = forms.TextInput(attrs={"inputmode": "email", "autocomplete": "off"})
+
+
+class ConfirmForm(forms.Form):
+    prefix = "confirm"
+    on = PastDateField(
+        label=_("确认收到之日"), help_text=_("与申请人双方确认之日（《条例》第三十一条第三项）。")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    prefix = "correction"
+    items = forms.CharField(
+        label=_("需要补正的事项"),
+        widget=_textarea(4),
+        max_length=4000,
+        help_text=_("每行一项。补正只能告知一次，请一次性写明（《条例》第三十条）。"),
+    )
+    days = forms.IntegerField(
+        label=_("补正期限（工作日）"), min_value=1, max_value=60, initial=15, help_text=_("应为合理期限。")
+    )
+    on = PastDateField(label=_("告知日期"))
+
+    def clean_items(self):
+        items = _lines(self.cleaned_data["items"])
+        if not items:
+            raise forms.ValidationError(_("请写明需要补正的事项。"))
+        return items
+
+
+class CorrectionReceiveForm(forms.Form):
+    prefix = "correction_receive"
+    on = PastDateField(label=_("收到补正之日"), help_text=_("答复期限自该日起重新计算。"))
+    description = forms.CharField(
+        label=_("补正后的内容描述（可选）"),
+        required=False,
+        widget=_textarea(3),
+        max_length=4000,
+        help_text=_("不填则保留原描述。"),
+    )
+
+
+class ConsultForm(forms.Form):
+    prefix = "consult"
+    party = forms.ChoiceField(
+        label=_("征求对象类型"), choices=Consultation.Party.choices, widget=forms.RadioSelect
+    )
+    party_name = forms.CharField(label=_("征求对象名称"), max_length=200)
+    on = PastDateField(
+        label=_("发出日期"), help_text=_("征求意见所需时间不计入答复期限（《条例》第三十三条第三款）。")
+    )
+
+
+class ConsultEndForm(forms.Form):
+    on = PastDateField(label=_("答复日期"))
+    answer = forms.ChoiceField(
+        label=_("意见"),
+        choices=[
+            (a.value, a.label)
+            for a in (Consultation.Answer.CONSENT, Consultation.Answer.REFUSE, Consultation.Answer.SILENT)
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("理由"), required=False, widget=_textarea(2), max_length=2000)
+
+
+class ExtensionForm(forms.Form):
+    prefix = "extension"
+    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
+    reason = forms.CharField(label=_("延期理由"), widget=_textarea(2), max_length=1000)
+    on = PastDateField(
+        label=_("批准日期"), help_text=_("须在原答复期限届满前告知申请人（《条例》第三十三条第二款）。")
+    )
+
+
+class FeeNoticeForm(forms.Form):
+    prefix = "fee"
+    method = forms.ChoiceField(label=_("计收方式"), choices=FEE_METHOD_CHOICES, widget=forms.RadioSelect)
+    amount = forms.DecimalField(label=_("收费金额（元）"), min_value=0, max_digits=10, decimal_places=2)
+    pages = forms.IntegerField(label=_("页数（按量计收时填写）"), min_value=0, required=False)
+    exemption = forms.ChoiceField(
+        label=_("免收情形"),
+        choices=[("", _("无")), *[(e.value, EXEMPTION_TEXT[e]) for e in FeeExemption]],
+        required=False,
+    )
+    on = PastDateField(label=_("通知日期"))
+
+    def clean(self):
+        data = super().clean()
+        method, pages = data.get("method"), data.get("pages")
+        if method == FeeMethod.PER_VOLUME and pages is None:
+            self.add_error("pages", _("按量计收须填写页数。"))
+        if method == FeeMethod.PER_COUNT and pages is not None:
+            self.add_error("pages", _("按件计收不填页数：同一申请只能按一种标准计收。"))
+        return data
+
+
+class FeePayForm(forms.Form):
+    on = PastDateField(label=_("缴费日期"))
+    amount = forms.DecimalField(label=_("实缴金额（元）"), min_value=0, max_digits=10, decimal_places=2)
+    receipt_no = forms.CharField(label=_("票据号"), max_length=60)
+
+
+class FeeWaiveForm(forms.Form):
+    reduced_to = forms.DecimalField(
+        label=_("减免后金额（元）"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("全部免收填0。"),
+    )
+    reason = forms.CharField(label=_("减免理由"), widget=_textarea(2), max_length=1000)
+
+
+class DecideForm(forms.Form):
+    prefix = "decide"
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=[("", _("请选择")), *DECIDABLE_OUTCOMES])
+    reasons = forms.CharField(
+        label=_("理由和依据"),
+        required=False,
+        widget=_textarea(4),
+        max_length=4000,
+        help_text=_("不予公开、部分公开、无法提供或不予处理的，须说明理由。"),
+    )
+    withheld_parts = forms.CharField(
+        label=_("不予公开的部分及理由（部分公开时）"),
+        required=False,
+        widget=_textarea(3),
+        max_length=4000,
+        help_text=_("每行一项，格式：不予公开的部分｜理由。"),
+    )
+    provided_how = forms.CharField(label=_("提供方式"), required=False, max_length=300)
+    other_agency = forms.CharField(
+        label=_("负责公开该信息的机关及联系方式"),
+        required=False,
+        max_length=300,
+        help_text=_("本机关不掌握、但能够确定负责机关的，须告知（《条例》第三十六条第五项）。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_withheld_parts(self):
+        parts = []
+        for line in _lines(self.cleaned_data["withheld_parts"]):
+            part, sep, reason = line.replace("|", "｜").partition("｜")
+            if not sep or not part.strip() or not reason.strip():
+                raise forms.ValidationError(
+                    _("“%(line)s”：请按“不予公开的部分｜理由”的格式填写。"), params={"line": line[:40]}
+                )
+            parts.append((part.strip(), reason.strip()))
+        return parts
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.PARTIALLY_DISCLOSED and not data.get("withheld_parts"):
+            self.add_error("withheld_parts", _("部分公开须列明不予公开的部分及理由（《条例》第三十七条）。"))
+        return data
+
+
+class TransferForm(forms.Form):
+    """Not this agency's information, but another's that can be named: the reply tells the
+    applicant where to apply (outcome "unavailable_not_held", Art. 36(5))."""
+
+    prefix = "transfer"
+    other_agency = forms.CharField(label=_("负责公开该信息的机关及联系方式"), max_length=300)
+    reasons = forms.CharField(
+        label=_("说明"),
+        widget=_textarea(2),
+        max_length=2000,
+        initial=_("经检索，本机关不掌握您申请的政府信息，该信息由其他机关负责公开。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProvidedFileForm(forms.Form):
+    prefix = "provided"
+    file = forms.FileField(label=_("提供给申请人的文件"), help_text=_("支持 PDF、Word 等格式。"))
+    redact = forms.CharField(
+        label=_("需要遮盖的内容（部分公开时）"),
+        required=False,
+        widget=_textarea(3),
+        max_length=4000,
+        help_text=_("每行一项，如姓名、身份证号码、手机号码。遮盖后的文件提供给申请人，原件仅内部留存。"),
+    )
+
+    def clean_redact(self):
+        return _lines(self.cleaned_data["redact"])
+
+
+class DeliverForm(forms.Form):
+    method = forms.ChoiceField(label=_("送达方式"), choices=Delivery.choices)
+    on = PastDateField(label=_("送达日期"))
+    proof = forms.CharField(
+        label=_("送达凭证"), required=False, max_length=300, help_text=_("如邮件回执、挂号信单号、签收人。")
+    )
+
+
+class MergeForm(forms.Form):
+    prefix = "merge"
+    into = forms.CharField(
+        label=_("并入的申请编号"), max_length=32, help_text=_("本申请与该申请重复，并入后由该申请办理。")
+    )
+
+
+class AssignForm(forms.Form):
+    prefix = "assign"
+    assignee = forms.ModelChoiceField(
+        label=_("承办人"), queryset=None, empty_label=None, help_text=_("本机关的经办人或公开办负责人。")
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.handlers_of(agency)
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class LinkForm(forms.Form):
+    prefix = "link"
+    other = forms.CharField(
+        label=_("关联的申请编号"),
+        max_length=32,
+        help_text=_("同一申请人先前的申请等：两件申请的页面相互列出。"),
+    )
+
+
+class CaseForm(forms.Form):
+    prefix = "case"
+    kind = forms.ChoiceField(label=_("类型"), choices=RemedyCase.Kind.choices)
+    filed_on = PastDateField(label=_("立案日期"))
+    decided_on = PastDateField(label=_("结案日期"), required=False, initial=None)
+    result = forms.ChoiceField(
+        label=_("结果"), choices=[("", _("尚未审结")), *RemedyCase.Result.choices], required=False
+    )
+    note = forms.CharField(label=_("说明"), required=False, widget=_textarea(2), max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        filed, decided, result = data.get("filed_on"), data.get("decided_on"), data.get("result")
+        if filed and decided and decided < filed:
+            self.add_error("decided_on", _("结案日期不能早于立案日期。"))
+        if result and not decided:
+            self.add_error("decided_on", _("填写结果时请填写结案日期。"))
+        return data
+
+
+class CaseResultForm(forms.Form):
+    """The result of a reconsideration or lawsuit recorded without a result yet."""
+
+    decided_on = PastDateField(label=_("结案日期"))
+    result = forms.ChoiceField(label=_("结果"), choices=[("", _("请选择")), *RemedyCase.Result.choices])
+    note = forms.CharField(label=_("说明（可选）"), required=False, widget=_textarea(2), max_length=2000)

@@ -1,0 +1,264 @@
+"""Reads for disclosure on application in the workbench: every query is limited to the agencies
+in the user's scope, so an application out of scope is answered like one that does not exist.
+Personal data is masked here unless the reader is staff of the application's own agency
+(security.md, "Personal information")."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.access import agencies_in_scope
+from gongkai.agencies.models import Agency, Role, StaffRole
+from gongkai.applications.clock import EventKind
+from gongkai.applications.models import Application, ApplicationFile, DeliveryRecord, Letter, RemedyCase
+from gongkai.applications.rules import OPEN_STATES, ApplicationState, IdType
+from gongkai.applications.services import similar_applications
+from gongkai.core.scan.masking import mask
+
+# "即将到期" on the dashboard and the default of the list's "due within" filter, in calendar days.
+DUE_SOON_DAYS = 5
+
+EVENT_LABELS = {
+    EventKind.RECEIVED: _("收到申请"),
+    EventKind.CORRECTION_REQUESTED: _("告知补正"),
+    EventKind.CORRECTION_RECEIVED: _("收到补正"),
+    EventKind.CONSULTATION_STARTED: _("征求意见开始"),
+    EventKind.CONSULTATION_ENDED: _("征求意见结束"),
+    EventKind.FEE_NOTICE_SENT: _("发出收费通知"),
+    EventKind.FEE_PAID: _("缴费"),
+    EventKind.FEE_WAIVED: _("减免费用"),
+    EventKind.EXTENDED: _("延期答复"),
+    EventKind.EXCESSIVE_REASONS_REQUESTED: _("要求说明理由"),
+    EventKind.EXCESSIVE_LATER_DATE: _("确定延后答复期限"),
+}
+
+# Files that only the agency's own staff may open: identity proofs, unredacted originals and
+# other material the applicant sent. What the applicant was given (redacted) is readable by all
+# who read the application.
+PERSONAL_FILE_KINDS = (
+    ApplicationFile.Kind.IDENTITY_PROOF,
+    ApplicationFile.Kind.PROVIDED_ORIGINAL,
+    ApplicationFile.Kind.OTHER,
+)
+
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+
+
+# --- masking ----------------------------------------------------------------------------------
+
+
+def masked_id(application: Application) -> str:
+    """The applicant's ID number (or organisation code) with its identifying part starred."""
+    if application.id_number:
+        kind = "passport" if application.id_type == IdType.PASSPORT else "id_number"
+        return mask(kind, application.id_number)
+    return application.org_code  # an organisation's public code, not personal data
+
+
+def masked_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    digits = re.sub(r"[^0-9+]", "", phone)
+    return mask("mobile" if _MOBILE.match(digits) else "landline", phone)
+
+
+def applicant_key(application: Application) -> str:
+    """Who applied, for telling applicants apart: ID number, else organisation code, else name."""
+    return application.id_number or application.org_code or application.name.strip()
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def applications_in_scope(user) -> QuerySet:
+    """Every application of an agency the user may read (supervisors: the agencies below)."""
+    return Application.objects.filter(agency__in=agencies_in_scope(user)).select_related(
+        "agency", "assigned_to"
+    )
+
+
+def application_for_staff(user, pk: int) -> Application:
+    """One application, or 404 when it does not exist or is out of the user's scope."""
+    application = (
+        Application.objects.select_related(
+            "agency", "agency__parent", "assigned_to", "registered_by", "merged_into"
+        )
+        .filter(pk=pk, agency__in=agencies_in_scope(user))
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def is_agency_staff(user, agency: Agency) -> bool:
+    """Staff of the agency itself (any role): they see the applicant's full details. Supervisors
+    of a parent agency read the file with personal data masked."""
+    return user.is_authenticated and StaffRole.objects.filter(user=user, agency=agency).exists()
+
+
+def handling_agencies(user) -> QuerySet:
+    """Agencies where the user registers and handles applications (clerk or office head)."""
+    return agencies_in_scope(user, Role.CLERK, Role.OFFICE_HEAD).order_by("path")
+
+
+def handlers_of(agency: Agency) -> QuerySet:
+    """Who may be given an application of ``agency`` to handle: its active clerks and office
+    heads (the same rule as services.can_handle)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, staff_roles__agency=agency, staff_roles__role__in=(Role.CLERK, Role.OFFICE_HEAD)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def case_of(application: Application, pk: int) -> RemedyCase:
+    case = RemedyCase.objects.filter(pk=pk, application=application).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def letter_of(application: Application, pk: int) -> Letter:
+    letter = Letter.objects.filter(pk=pk, application=application).first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def file_of(application: Application, pk: int) -> ApplicationFile:
+    row = ApplicationFile.objects.filter(pk=pk, application=application).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def application_by_tracking_no(application: Application, tracking_no: str) -> Application | None:
+    """Another application of the same agency, by its tracking number (for merging)."""
+    return (
+        Application.objects.filter(agency_id=application.agency_id, tracking_no=tracking_no.strip())
+        .exclude(pk=application.pk)
+        .first()
+    )
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def open_with_due_date() -> Q:
+    return Q(state__in=OPEN_STATES, reply_due_on__isnull=False)
+
+
+def filter_overdue(qs: QuerySet, today: date) -> QuerySet:
+    """Open applications past their reply date (derived on read from the stored due date; a
+    paused clock has no due date and is never overdue)."""
+    return qs.filter(open_with_due_date(), reply_due_on__lt=today)
+
+
+def filter_due_within(qs: QuerySet, today: date, days: int) -> QuerySet:
+    """Open applications due from today to ``days`` calendar days ahead (not yet overdue)."""
+    return qs.filter(
+        open_with_due_date(), reply_due_on__gte=today, reply_due_on__lte=today + timedelta(days=days)
+    )
+
+
+def by_due_date(qs: QuerySet) -> QuerySet:
+    """Earliest reply date first; applications without one (unconfirmed, paused, closed) last."""
+    return qs.order_by(F("reply_due_on").asc(nulls_last=True), "-submitted_at", "-pk")
+
+
+def decorate(applications, today: date) -> list[Application]:
+    """Masked identity and phone and the derived lateness, for list rows (no queries)."""
+    rows = list(applications)
+    for a in rows:
+        a.masked_id = masked_id(a)
+        a.masked_phone = masked_phone(a.phone)
+        a.is_overdue = a.state in OPEN_STATES and a.reply_due_on is not None and a.reply_due_on < today
+    return rows
+
+
+@dataclass
+class ApplicationCounts:
+    pending: int  # online applications waiting for the office to confirm receipt
+    due_soon: int
+    overdue: int
+    due_soon_days: int
+
+
+def application_counts(user, today: date) -> ApplicationCounts:
+    """The dashboard card, in one query."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    open_due = open_with_due_date()
+    counts = Application.objects.filter(agency__in=agencies_in_scope(user)).aggregate(
+        pending=Count("pk", filter=Q(state=ApplicationState.SUBMITTED)),
+        due_soon=Count("pk", filter=open_due & Q(reply_due_on__gte=today, reply_due_on__lte=soon)),
+        overdue=Count("pk", filter=open_due & Q(reply_due_on__lt=today)),
+    )
+    return ApplicationCounts(due_soon_days=DUE_SOON_DAYS, **counts)
+
+
+# --- the whole file ---------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicationFileView:
+    """Everything recorded about one application, read in a fixed number of queries."""
+
+    events: list
+    consultations: list
+    fees: list
+    letters: list
+    deliveries: list
+    files: list
+    cases: list
+    merged: list
+    related: list
+
+
+def application_file(application: Application) -> ApplicationFileView:
+    deliveries = DeliveryRecord.objects.select_related("actor", "letter").order_by("on", "pk")
+    letters = list(
+        application.letters.select_related("created_by").prefetch_related(
+            Prefetch("deliveries", queryset=deliveries)
+        )
+    )
+    return ApplicationFileView(
+        events=list(application.clock_events.select_related("actor")),
+        consultations=list(application.consultations.order_by("started_on", "pk")),
+        fees=list(application.fees.select_related("waiver_approved_by").order_by("sent_on", "pk")),
+        letters=letters,
+        deliveries=list(application.deliveries.select_related("actor", "letter").order_by("on", "pk")),
+        files=list(application.files.order_by("created_at", "pk")),
+        cases=list(application.cases.order_by("filed_on", "pk")),
+        merged=list(application.merged.order_by("submitted_at")),
+        related=list(application.related.order_by("submitted_at")),
+    )
+
+
+@dataclass
+class Similar:
+    applications: list[Application]  # masked for display
+    other_applicants: int  # distinct applicants other than this one among them
+    suggest_proactive: bool  # Art. 44: several applicants ask for the same information
+
+
+def similar_for(application: Application, today: date) -> Similar:
+    """Earlier applications of the same applicant and others asking for the same thing; when at
+    least two others come from different applicants, the information is a candidate for
+    proactive disclosure (Art. 44)."""
+    found = similar_applications(application, limit=20)
+    mine = applicant_key(application)
+    others = {applicant_key(a) for a in found if applicant_key(a) != mine}
+    for a in found:
+        a.same_applicant = applicant_key(a) == mine
+    return Similar(
+        applications=decorate(found, today), other_applicants=len(others), suggest_proactive=len(others) >= 2
+    )

@@ -1,0 +1,211 @@
+"""The whole file of an application as one zip (Art. 45: the office keeps the application,
+receipts, notices, consultations, letters and delivery proofs): ``案卷摘要.json`` and
+``案卷摘要.txt`` (the form, every clock event with its basis, consultations, fees, letters,
+deliveries, files and cases; no hashes or query codes), every letter as PDF under ``文书/`` and
+every file, internal originals included, under ``材料/``."""
+
+import io
+import json
+import zipfile
+
+from django.utils import timezone
+
+from gongkai.applications import letters
+from gongkai.applications.clock import ClockError
+from gongkai.applications.models import Application
+from gongkai.applications.services import clock_state, letter_rendered
+
+from .. import selectors_applications as selectors
+
+APPLICANT_FIELDS = (
+    "name", "id_type", "id_number", "org_code", "contact_name", "phone", "email", "address", "postcode",
+)  # fmt: skip
+REQUEST_FIELDS = ("description", "doc_no", "purpose", "form", "delivery")
+
+
+def _safe(name: str) -> str:
+    """A file name for inside the zip: no path separators, no control characters."""
+    cleaned = "".join(c if c.isalnum() or c in "-_.〔〕（）()" else "_" for c in name).strip("._")
+    return cleaned[:120] or "file"
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _user(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _label(instance, name: str) -> str:
+    display = getattr(instance, f"get_{name}_display", None)
+    return display() if display else getattr(instance, name)
+
+
+def _summary(application: Application, file, letter_paths: dict, file_paths: dict) -> dict:
+    a = application
+    try:
+        clock = clock_state(a)
+        steps, explanation = list(clock.steps), clock.due_explanation
+    except ClockError as exc:
+        steps, explanation = [], str(exc)
+    return {
+        "tracking_no": a.tracking_no,
+        "agency": a.agency.name,
+        "channel": a.get_channel_display(),
+        "applicant_type": a.get_applicant_type_display(),
+        "applicant": {name: _label(a, name) for name in APPLICANT_FIELDS},
+        "request": {name: _label(a, name) for name in REQUEST_FIELDS},
+        "state": a.get_state_display(),
+        "submitted_at": timezone.localtime(a.submitted_at).isoformat(),
+        "received_on": _date(a.received_on),
+        "reply_due_on": _date(a.reply_due_on),
+        "due_provisional": a.due_provisional,
+        "outcome": a.get_outcome_display() if a.outcome else "",
+        "decided_on": _date(a.decided_on),
+        "closed_on": _date(a.closed_on),
+        "other_agency": a.other_agency,
+        "fee_yuan": str(a.fee_yuan),
+        "registered_by": _user(a.registered_by),
+        "assigned_to": _user(a.assigned_to),
+        "merged_into": a.merged_into.tracking_no if a.merged_into else None,
+        "merged": [m.tracking_no for m in file.merged],
+        "related": [r.tracking_no for r in file.related],
+        "clock": {"steps": steps, "due_explanation": explanation},
+        "clock_events": [
+            {
+                "event": str(selectors.EVENT_LABELS.get(e.kind, e.kind)),
+                "on": _date(e.on),
+                "days": e.days,
+                "until": _date(e.until),
+                "basis": e.basis,
+                "note": e.note,
+                "by": _user(e.actor),
+                "recorded_at": timezone.localtime(e.at).isoformat(),
+            }
+            for e in file.events
+        ],
+        "consultations": [
+            {
+                "party": c.get_party_display(),
+                "party_name": c.party_name,
+                "started_on": _date(c.started_on),
+                "answer_due_on": _date(c.answer_due_on),
+                "answered_on": _date(c.answered_on),
+                "answer": c.get_answer_display(),
+                "reasons": c.reasons,
+            }
+            for c in file.consultations
+        ],
+        "fees": [
+            {
+                "method": f.method,
+                "amount": str(f.amount),
+                "basis": f.basis,
+                "sent_on": _date(f.sent_on),
+                "pay_by": _date(f.pay_by),
+                "paid_on": _date(f.paid_on),
+                "paid_amount": str(f.paid_amount) if f.paid_amount is not None else None,
+                "receipt_no": f.receipt_no,
+                "waived": f.waived,
+                "waived_to": str(f.waived_to) if f.waived_to is not None else None,
+                "waiver_approved_by": _user(f.waiver_approved_by),
+                "refunded_amount": str(f.refunded_amount),
+            }
+            for f in file.fees
+        ],
+        "letters": [
+            {
+                "title": letter.title,
+                "letter_no": letter.letter_no,
+                "kind": letter.kind,
+                "created_at": timezone.localtime(letter.created_at).isoformat(),
+                "created_by": _user(letter.created_by),
+                "superseded": letter.superseded_by_id is not None,
+                "pdf": letter_paths[letter.pk],
+                "text": list(letter.paragraphs),
+            }
+            for letter in file.letters
+        ],
+        "deliveries": [
+            {
+                "letter": d.letter.title if d.letter else "",
+                "letter_no": d.letter.letter_no if d.letter else "",
+                "method": d.get_method_display(),
+                "on": _date(d.on),
+                "proof": d.proof,
+                "by": _user(d.actor),
+            }
+            for d in file.deliveries
+        ],
+        "files": [
+            {
+                "kind": f.get_kind_display(),
+                "title": f.title,
+                "content_type": f.content_type,
+                "size": f.size,
+                "added_at": timezone.localtime(f.created_at).isoformat(),
+                "path": file_paths.get(f.pk),
+            }
+            for f in file.files
+        ],
+        "cases": [
+            {
+                "kind": c.get_kind_display(),
+                "filed_on": _date(c.filed_on),
+                "decided_on": _date(c.decided_on),
+                "result": c.get_result_display() if c.result else "",
+                "note": c.note,
+            }
+            for c in file.cases
+        ],
+        "exported_at": timezone.localtime().isoformat(),
+    }
+
+
+def _text(summary: dict) -> str:
+    """The summary for people: one ``key: value`` line each, lists indented beneath."""
+    lines = [f"政府信息公开申请案卷 {summary['tracking_no']}", ""]
+
+    def walk(value, indent: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, dict | list):
+                    lines.append(f"{indent}{key}:")
+                    walk(item, indent + "  ")
+                else:
+                    lines.append(f"{indent}{key}: {'' if item is None else item}")
+        elif isinstance(value, list):
+            for n, item in enumerate(value, start=1):
+                if isinstance(item, dict | list):
+                    lines.append(f"{indent}- {n}")
+                    walk(item, indent + "  ")
+                else:
+                    lines.append(f"{indent}- {item}")
+
+    walk(summary, "")
+    return "\n".join(lines) + "\n"
+
+
+def application_package(application: Application) -> bytes:
+    """The zip of the whole file. Files missing from storage are listed, never silently left out."""
+    file = selectors.application_file(application)
+    buffer = io.BytesIO()
+    letter_paths, file_paths = {}, {}
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for n, letter in enumerate(file.letters, start=1):
+            path = f"文书/{n:02d}_{_safe(letter.title)}{('_' + _safe(letter.letter_no)) if letter.letter_no else ''}.pdf"
+            zf.writestr(path, letters.letter_pdf(letter_rendered(letter)))
+            letter_paths[letter.pk] = path
+        for n, row in enumerate(file.files, start=1):
+            path = f"材料/{n:02d}_{_safe(row.get_kind_display())}_{_safe(row.title)}"
+            try:
+                with row.file.open("rb") as handle:
+                    zf.writestr(path, handle.read())
+            except FileNotFoundError:
+                path = None  # the summary says so: "path": null
+            file_paths[row.pk] = path
+        summary = _summary(application, file, letter_paths, file_paths)
+        zf.writestr("案卷摘要.json", json.dumps(summary, ensure_ascii=False, indent=2))
+        zf.writestr("案卷摘要.txt", _text(summary))
+    return buffer.getvalue()
