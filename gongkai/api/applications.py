@@ -123,6 +123,10 @@ def _iso(day) -> str | None:
 def application_detail(request, tracking_no: str):
     """Progress of one application for whoever holds its query code; 404 names no part."""
     code = request.GET.get("code", "")
+    if not services.lookup_allowed(client_ip(request)):
+        response = _error(429, _("查询过于频繁，请稍后再试。"))
+        response["Retry-After"] = str(services.LOOKUP_WINDOW_SECONDS)
+        return response
     application = services.application_find(tracking_no=tracking_no, query_code=code) if code else None
     if application is None:
         return _error(404, _("未找到该申请：请核对申请编号和查询码。"))

@@ -479,6 +479,75 @@ def correction_submit_by_applicant(
 
 
 @transaction.atomic
+def excessive_reasons_request(*, application: Application, actor, on: date | None = None) -> Letter:
+    """Art. 35: the number or frequency clearly exceeds a reasonable range; ask for reasons."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if application.state != ApplicationState.RECEIVED:
+        raise ApplicationError(_("只有办理中的申请可以要求说明理由。"))
+    before = _snapshot(application)
+    _event(application, clock_engine.EventKind.EXCESSIVE_REASONS_REQUESTED, on or timezone.localdate(), actor=actor,
+           basis="《条例》第三十五条")  # fmt: skip
+    letter = letter_create(application=application, kind="excessive_reasons", actor=actor)
+    _save(application, actor, "excessive_reasons_request", before)
+    return letter
+
+
+@transaction.atomic
+def excessive_later_date_set(
+    *, application: Application, until: date, reason: str, actor, on: date | None = None
+) -> Application:
+    """Art. 35: the reasons given are sound, the request is large: set a reasonable later reply
+    date (office head)."""
+    application = _lock(application)
+    _require(can_approve(actor, application.agency))
+    if not application.clock_events.filter(kind=clock_engine.EventKind.EXCESSIVE_REASONS_REQUESTED).exists():
+        raise ApplicationError(_("须先要求申请人说明理由（《条例》第三十五条）。"))
+    if not reason.strip():
+        raise ApplicationError(_("请写明确定延迟答复期限的理由。"))
+    before = _snapshot(application)
+    _event(application, clock_engine.EventKind.EXCESSIVE_LATER_DATE, on or timezone.localdate(), actor=actor,
+           until=until, note=reason.strip(), basis="《条例》第三十五条")  # fmt: skip
+    return _save(application, actor, "excessive_later_date_set", before)
+
+
+@transaction.atomic
+def application_file_add(
+    *, application: Application, data, filename: str, kind: str, actor
+) -> ApplicationFile:
+    """Add the applicant's papers to the file (a scanned letter, a fax, an identity proof)."""
+    _require(can_handle(actor, application.agency))
+    if kind not in (ApplicationFile.Kind.IDENTITY_PROOF, ApplicationFile.Kind.OTHER):
+        raise ApplicationError(_("请选择材料类型。"))
+    row = _store_file(application, data=data, filename=filename, kind=kind)
+    audit_record(
+        actor=actor, action="application_file_add", obj=row, after={"title": row.title, "kind": kind}
+    )
+    return row
+
+
+LOOKUPS_PER_ADDRESS = 30  # progress lookups per address in LOOKUP_WINDOW_SECONDS
+LOOKUP_WINDOW_SECONDS = 600
+
+
+def lookup_allowed(client_ip: str | None) -> bool:
+    """A throttle on progress lookups (each costs a deliberate password-hash check), per
+    address, in Django's cache (per process with the default local-memory cache)."""
+    from django.core.cache import cache
+
+    if not client_ip:
+        return True
+    key = f"gongkai:lookup:{client_ip}"
+    if cache.add(key, 1, LOOKUP_WINDOW_SECONDS):
+        return True
+    try:
+        return cache.incr(key) <= LOOKUPS_PER_ADDRESS
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, LOOKUP_WINDOW_SECONDS)
+        return True
+
+
+@transaction.atomic
 def consultation_start(
     *, application: Application, party: str, party_name: str, on: date, actor
 ) -> Consultation:

@@ -263,9 +263,45 @@ def test_assign_link_and_case_results(office):
     services.application_link(application=second, other=first, actor=office["clerk"])
     assert list(first.related.all()) == [second]  # symmetrical
     case = services.remedy_case_record(
-        application=first, kind=RemedyCase.Kind.RECONSIDERATION, filed_on=date(2026, 5, 1), actor=office["clerk"]
+        application=first,
+        kind=RemedyCase.Kind.RECONSIDERATION,
+        filed_on=date(2026, 5, 1),
+        actor=office["clerk"],
     )
     with pytest.raises(services.ApplicationError):
-        services.remedy_case_update(case=case, decided_on=date(2026, 4, 1), result="upheld", actor=office["clerk"])
-    case = services.remedy_case_update(case=case, decided_on=date(2026, 6, 1), result="corrected", actor=office["clerk"])
+        services.remedy_case_update(
+            case=case, decided_on=date(2026, 4, 1), result="upheld", actor=office["clerk"]
+        )
+    case = services.remedy_case_update(
+        case=case, decided_on=date(2026, 6, 1), result="corrected", actor=office["clerk"]
+    )
     assert case.result == "corrected"
+
+
+def test_excessive_requests_ask_for_reasons_then_a_later_date(office):
+    app = register(office)
+    with pytest.raises(services.ApplicationError, match="说明理由"):
+        services.excessive_later_date_set(
+            application=app, until=date(2026, 6, 30), reason="数量巨大", actor=office["head"]
+        )
+    letter = services.excessive_reasons_request(application=app, actor=office["clerk"], on=date(2026, 3, 3))
+    assert letter.kind == "excessive_reasons" and "第三十五条" in "".join(letter.paragraphs)
+    with pytest.raises(services.NotPermitted):
+        services.excessive_later_date_set(
+            application=app, until=date(2026, 6, 30), reason="数量巨大", actor=office["clerk"]
+        )
+    app = services.excessive_later_date_set(
+        application=app, until=date(2026, 6, 30), reason="申请涉及近十年全部文件，数量巨大", actor=office["head"],
+        on=date(2026, 3, 10),
+    )  # fmt: skip
+    assert app.reply_due_on == date(2026, 6, 30)
+
+
+def test_progress_lookups_are_throttled_per_address(office, client):
+    submitted = services.application_submit_online(data=data(office["agency"]))
+    url = f"/api/v1/applications/{submitted.application.tracking_no}"
+    for _ in range(services.LOOKUPS_PER_ADDRESS):
+        assert client.get(url, {"code": submitted.query_code}).status_code == 200
+    refused = client.get(url, {"code": submitted.query_code})
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert client.get(url, {"code": submitted.query_code}, REMOTE_ADDR="10.1.2.3").status_code == 200

@@ -275,7 +275,9 @@ def apply_receipt(request):
 def progress(request):
     form = ProgressForm(request.POST or None)
     found = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not services.lookup_allowed(client_ip(request)):
+        form.add_error(None, _("查询过于频繁，请十分钟后再试。"))
+    elif request.method == "POST" and form.is_valid():
         application = services.application_find(
             tracking_no=form.cleaned_data["tracking_no"], query_code=form.cleaned_data["query_code"]
         )
