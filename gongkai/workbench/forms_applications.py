@@ -152,6 +152,21 @@ class ExtensionForm(forms.Form):
     )
 
 
+class ExcessiveReasonsForm(forms.Form):
+    prefix = "excessive"
+    on = PastDateField(
+        label=_("告知日期"),
+        help_text=_("申请数量、频次明显超过合理范围的，可要求申请人说明理由（《条例》第三十五条）。"),
+    )
+
+
+class ExcessiveLaterDateForm(forms.Form):
+    prefix = "later"
+    until = forms.DateField(label=_("确定的答复日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("理由"), widget=_textarea(2), max_length=1000)
+    on = PastDateField(label=_("决定日期"))
+
+
 class FeeNoticeForm(forms.Form):
     prefix = "fee"
     method = forms.ChoiceField(label=_("计收方式"), choices=FEE_METHOD_CHOICES, widget=forms.RadioSelect)

@@ -78,6 +78,16 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/extend/", application_actions.application_extend, name="application_extend"),
     path(
+        "applications/<int:pk>/excessive/",
+        application_actions.application_excessive,
+        name="application_excessive",
+    ),
+    path(
+        "applications/<int:pk>/later-date/",
+        application_actions.application_later_date,
+        name="application_later_date",
+    ),
+    path(
         "applications/<int:pk>/fees/",
         application_actions.application_fee_notice,
         name="application_fee_notice",

@@ -48,6 +48,16 @@ def _registration(w: AppWorld) -> dict:
     }  # fmt: skip
 
 
+def _ask_reasons(w: AppWorld) -> dict:
+    """The later date follows a request for reasons: make one (once) before walking it."""
+    from gongkai.applications import services
+
+    if not w.received.clock_events.filter(kind="excessive_reasons_requested").exists():
+        services.excessive_reasons_request(application=w.received, actor=w.a.clerk)
+        w.received.refresh_from_db()
+    return {}
+
+
 APPLICATION_URLS = [
     AppUrl("application_list", kwargs=lambda w: {}, outsider_status=200,
            hidden=lambda w: [w.received.tracking_no, w.submitted.tracking_no]),
@@ -77,6 +87,10 @@ APPLICATION_URLS = [
                            for k, v in {"on": TODAY, "answer": "refuse", "reasons": "涉及商业秘密"}.items()}),
     AppUrl("application_extend", method="post", ok=302, user=lambda w: w.a.office_head,
            data=lambda w: {"extension-days": 10, "extension-reason": "需调取档案", "extension-on": TODAY}),
+    AppUrl("application_excessive", method="post", ok=302, data=lambda w: {"excessive-on": TODAY}),
+    AppUrl("application_later_date", method="post", ok=302, user=lambda w: w.a.office_head,
+           session=lambda w: _ask_reasons(w),
+           data=lambda w: {"later-until": "2099-12-31", "later-reason": "涉及十年档案", "later-on": TODAY}),
     AppUrl("application_fee_notice", method="post", ok=302, data=lambda w: {
         "fee-method": "per_volume", "fee-amount": "10.00", "fee-pages": 31, "fee-on": TODAY}),
     AppUrl("application_fee_pay", method="post", ok=302,

@@ -29,6 +29,8 @@ from ..forms_applications import (
     CorrectionReceiveForm,
     DecideForm,
     DeliverForm,
+    ExcessiveLaterDateForm,
+    ExcessiveReasonsForm,
     ExtensionForm,
     FeeNoticeForm,
     FeePayForm,
@@ -160,6 +162,30 @@ def application_extend(request, pk: int):
             application=a, days=d["days"], reason=d["reason"], on=d["on"], actor=request.user
         ),
         _("已延期，请在原期限届满前将延期告知书送达申请人。"), "letters",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
+def application_excessive(request, pk: int):
+    a = _get(request, pk)
+    return _act(
+        request, a, ExcessiveReasonsForm(request.POST),
+        lambda d: services.excessive_reasons_request(application=a, on=d["on"], actor=request.user),
+        _("已生成说明理由告知书，请送达申请人。"), "letters",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
+def application_later_date(request, pk: int):
+    a = _get(request, pk)
+    return _act(
+        request, a, ExcessiveLaterDateForm(request.POST),
+        lambda d: services.excessive_later_date_set(
+            application=a, until=d["until"], reason=d["reason"], on=d["on"], actor=request.user
+        ),
+        _("已确定延迟答复日期。"), "clock",
     )  # fmt: skip
 
 

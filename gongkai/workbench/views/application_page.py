@@ -22,6 +22,8 @@ from ..forms_applications import (
     CorrectionReceiveForm,
     DecideForm,
     DeliverForm,
+    ExcessiveLaterDateForm,
+    ExcessiveReasonsForm,
     ExtensionForm,
     FeeNoticeForm,
     FeePayForm,
@@ -100,6 +102,12 @@ def _permissions(user, application: Application, clock, file) -> dict:
         "correction_receive": handle and state == ApplicationState.AWAITING_CORRECTION,
         "consult": handle and state == ApplicationState.RECEIVED,
         "extend": approve and state == ApplicationState.RECEIVED,
+        "excessive": handle
+        and state == ApplicationState.RECEIVED
+        and not any(e.kind == EventKind.EXCESSIVE_REASONS_REQUESTED for e in file.events),
+        "later": approve
+        and state == ApplicationState.RECEIVED
+        and any(e.kind == EventKind.EXCESSIVE_REASONS_REQUESTED for e in file.events),
         "fee": handle and state == ApplicationState.RECEIVED,
         "decide": handle and state in DECIDABLE,
         "provide": handle and state in FILES_ADDABLE,
@@ -129,6 +137,8 @@ ACTION_FORMS = [
     ("correction_receive", "correction_receive", "handle", _blank(CorrectionReceiveForm)),
     ("consult", "consult", "handle", _blank(ConsultForm)),
     ("extension", "extend", "approve", _blank(ExtensionForm)),
+    ("excessive", "excessive", "handle", _blank(ExcessiveReasonsForm)),
+    ("later", "later", "approve", _blank(ExcessiveLaterDateForm)),
     ("fee", "fee", "handle", _blank(FeeNoticeForm)),
     ("decide", "decide", "handle", _versioned(DecideForm)),
     ("transfer", "decide", "handle", _versioned(TransferForm)),
