@@ -24,6 +24,7 @@ COMMANDS = {
     "publish-scheduled": "publish_scheduled",
     "remind": "remind",
     "export-reading-points": "export_reading_points",
+    "annual-report": "annual_report",
 }
 # Commands that create or do not need the schema.
 NO_SCHEMA_CHECK = {"migrate", "demo", "createsuperuser", "scan"}
@@ -53,6 +54,8 @@ commands:
   remind [--dry-run] [--json]  e-mail staff about records due soon or overdue (cron, daily)
   export-reading-points --agency CODE --from DATE --to DATE -o FILE.zip
                                package an agency's disclosed documents for reading points
+  annual-report --agency CODE --year YYYY [--format json|html|pdf|docx|xlsx] [-o FILE]
+                               an agency's annual report generated from its records
   createsuperuser              create an administrator account
 
 Run `gongkai COMMAND --help` for a command's options.

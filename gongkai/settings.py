@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gongkai.accounts",
     "gongkai.publishing",
     "gongkai.applications",
+    "gongkai.reports",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",

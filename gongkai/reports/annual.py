@@ -1,0 +1,345 @@
+"""The annual report generated from the platform's own records (annual-report.md): Table 1 from
+the catalogue, Table 2 from the applications, Table 3 from the reconsideration and litigation
+cases, section 六's fees from the fee notices, plus the figures entered by hand (ManualFigure).
+
+The JSON shape is interfaces.md's "Annual report JSON"; row keys and labels are in rows.py and
+the rules checked in checks.py. Reads only: the stored report is services.py's business.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from gongkai.agencies.models import Agency, AgencyLevel
+from gongkai.applications.models import Application, FeeNotice, RemedyCase
+from gongkai.applications.rules import ApplicationState
+from gongkai.catalogue.models import Document, Validity, Visibility
+from gongkai.core.models import AuditEvent
+
+from .checks import annual_report_checks
+from .models import AnnualReport, ManualFigure, ManualKey, ReportStatus
+from .rows import (
+    APPLICANT_COLUMNS,
+    FORMAT_2021,
+    RESULT_GROUPS,
+    SUBTOTALS,
+    TABLE1_DECISION_ROWS,
+    TABLE1_DOCUMENT_ROWS,
+    TABLE2_COLUMNS,
+    TABLE2_KEYS,
+    TABLE3_KINDS,
+    TABLE3_PARTS,
+)
+
+__all__ = [
+    "annual_report_checks",
+    "annual_report_data",
+    "authority_sum",
+    "report_due_on",
+    "table1_counts",
+    "table2_counts",
+    "table3_counts",
+]
+
+# Governments report by 31 March, their departments (and every other body) by 31 January.
+GOVERNMENT_LEVELS = (AgencyLevel.PROVINCE, AgencyLevel.CITY, AgencyLevel.COUNTY, AgencyLevel.TOWNSHIP)
+# What ends a document's force, and which of those the 本年废止件数 column counts: an amended
+# document (已修改) is an old version superseded by its amended text, not a repeal.
+OUT_OF_FORCE = (Validity.REPEALED, Validity.EXPIRED, Validity.AMENDED)
+REPEALED = (Validity.REPEALED, Validity.EXPIRED)
+# Audit actions that may change a document's validity (the admin edits it through document_update).
+VALIDITY_ACTIONS = ("document_set_validity", "document_update")
+_IN_CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
+
+
+def _bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _only(agency: Agency) -> QuerySet:
+    return Agency.objects.filter(pk=agency.pk)
+
+
+# --- Table 2 ---------------------------------------------------------------------------------
+
+
+def _empty_table2() -> dict:
+    return {row: dict.fromkeys(TABLE2_COLUMNS, 0) for row in TABLE2_KEYS}
+
+
+def table2_complete(table: dict) -> dict:
+    """Fill the subtotals （三）–（六）, （七）总计 and the 总计 column from the leaf cells."""
+    for column in APPLICANT_COLUMNS:
+        for subtotal, leaves in SUBTOTALS.items():
+            table[subtotal][column] = sum(table[leaf][column] for leaf in leaves)
+        table["total"][column] = sum(table[group][column] for group in RESULT_GROUPS)
+    for cells in table.values():
+        cells["total"] = sum(cells[column] for column in APPLICANT_COLUMNS)
+    return table
+
+
+def _applications(agencies: QuerySet) -> QuerySet:
+    # A duplicate merged into another application is not counted: the one it was merged into is,
+    # so each request counts once. An online application not yet confirmed has no receipt date
+    # and so falls outside every row until the office confirms it.
+    return Application.objects.filter(agency__in=agencies).exclude(state=ApplicationState.MERGED).order_by()
+
+
+def _open_on(day: date) -> Q:
+    """Not closed before ``day``."""
+    return Q(closed_on__isnull=True) | Q(closed_on__gte=day)
+
+
+def table2_counts(agencies: QuerySet, year: int) -> dict:
+    """Table 2 for ``year`` over ``agencies``: 一 received in the year; 二 received before it and
+    not closed before 1 January; 三 closed in the year, by outcome; 四 received by 31 December and
+    not closed by then. An application is closed on the day its reply was delivered (or the day
+    it lapsed), so 一 + 二 = （七） + 四 holds for the platform's own records."""
+    start, end = _bounds(year)
+    apps = _applications(agencies)
+    table = _empty_table2()
+    flows = apps.values("applicant_type").annotate(
+        received=Count("pk", filter=Q(received_on__gte=start, received_on__lte=end)),
+        carried_over=Count("pk", filter=Q(received_on__lt=start) & _open_on(start)),
+        carried_forward=Count("pk", filter=Q(received_on__lte=end) & _open_on(date(year + 1, 1, 1))),
+    )
+    for row in flows:
+        if row["applicant_type"] in APPLICANT_COLUMNS:
+            for key in ("received", "carried_over", "carried_forward"):
+                table[key][row["applicant_type"]] += row[key]
+    closed = (
+        apps.filter(closed_on__gte=start, closed_on__lte=end, received_on__isnull=False)
+        .values("applicant_type", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    for row in closed:
+        if row["applicant_type"] in APPLICANT_COLUMNS and row["outcome"] in table:
+            table[row["outcome"]][row["applicant_type"]] += row["n"]
+    return table2_complete(table)
+
+
+# --- Table 3 ---------------------------------------------------------------------------------
+
+
+def table3_counts(agencies: QuerySet, year: int) -> dict:
+    """Table 3 for ``year``: the cases filed in the year, with their result as of 31 December;
+    one decided later (or without a recorded result) is 尚未审结."""
+    start, end = _bounds(year)
+    decided = Q(decided_on__lte=end) & ~Q(result="")
+    table = {kind: dict.fromkeys((*TABLE3_PARTS, "total"), 0) for kind, _label in TABLE3_KINDS}
+    rows = (
+        RemedyCase.objects.filter(agency__in=agencies, filed_on__gte=start, filed_on__lte=end)
+        .order_by()
+        .values("kind")
+        .annotate(
+            filed=Count("pk"),
+            upheld=Count("pk", filter=decided & Q(result=RemedyCase.Result.UPHELD)),
+            corrected=Count("pk", filter=decided & Q(result=RemedyCase.Result.CORRECTED)),
+            other=Count("pk", filter=decided & Q(result=RemedyCase.Result.OTHER)),
+        )
+    )
+    for row in rows:
+        if row["kind"] in table:
+            cells = table[row["kind"]]
+            for part in ("upheld", "corrected", "other"):
+                cells[part] += row[part]
+            cells["pending"] += row["filed"] - row["upheld"] - row["corrected"] - row["other"]
+    for cells in table.values():
+        cells["total"] = sum(cells[part] for part in TABLE3_PARTS)
+    return table
+
+
+# --- Table 1 ---------------------------------------------------------------------------------
+
+
+def _validity_changed_on(doc_ids: list[int]) -> dict[int, date]:
+    """The day each document last took its present validity, from the audit trail (the catalogue
+    stores the validity, not when it changed)."""
+    changed: dict[int, date] = {}
+    keys = [str(pk) for pk in doc_ids]
+    for i in range(0, len(keys), _IN_CHUNK):
+        events = AuditEvent.objects.filter(
+            action__in=VALIDITY_ACTIONS,
+            object_type="catalogue.document",
+            object_id__in=keys[i : i + _IN_CHUNK],
+        ).order_by("id")
+        for object_id, at, before, after in events.values_list("object_id", "at", "before", "after"):
+            old, new = (before or {}).get("validity"), (after or {}).get("validity")
+            if new and new != old:
+                changed[int(object_id)] = timezone.localdate(at)
+    return changed
+
+
+def _force_ended_on(docs: QuerySet) -> dict[int, tuple[str, date | None]]:
+    """For each document out of force: its validity and the day its force ended. That day is the
+    recorded 废止日期 (expires_on) of a repealed or expired document, else the day staff set the
+    validity (audit trail); None when neither is known (e.g. imported as already repealed), and
+    such a document counts as out of force since before any report year."""
+    rows = list(docs.filter(validity__in=OUT_OF_FORCE).values_list("pk", "validity", "expires_on"))
+    audited = _validity_changed_on(
+        [pk for pk, validity, expires_on in rows if not expires_on or validity not in REPEALED]
+    )
+    return {
+        pk: (validity, expires_on if expires_on and validity in REPEALED else audited.get(pk))
+        for pk, validity, expires_on in rows
+    }
+
+
+def _documents(agencies: QuerySet, genre: str, year: int) -> dict:
+    start, end = _bounds(year)
+    # Documents the agency issued (the lead issuer of joint documents) and published in the
+    # public catalogue; 制发 is counted by publication date, as disclosure is what Table 1 reports.
+    docs = Document.objects.filter(
+        agency__in=agencies,
+        genre__name=genre,
+        visibility=Visibility.PUBLIC,
+        published_on__isnull=False,
+        published_on__lte=end,
+    ).order_by()
+    ended = _force_ended_on(docs)
+    return {
+        "issued": docs.filter(published_on__gte=start).count(),
+        "repealed": sum(1 for v, on in ended.values() if v in REPEALED and on and start <= on <= end),
+        "in_force": docs.filter(validity=Validity.IN_FORCE).count()
+        + sum(1 for _v, on in ended.values() if on and on > end),
+    }
+
+
+def _manual_figures(agencies: QuerySet, year: int) -> dict[str, Decimal]:
+    rows = (
+        ManualFigure.objects.filter(agency__in=agencies, year=year)
+        .order_by()
+        .values("key")
+        .annotate(total=Sum("value"))
+    )
+    return {row["key"]: row["total"] for row in rows}
+
+
+def _decimal_text(value: Decimal) -> str:
+    """A plain decimal without exponent or trailing zeros: "12.35", "100", "0"."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def table1_counts(agencies: QuerySet, year: int, manual: dict[str, Decimal] | None = None) -> dict:
+    """Table 1 for ``year``: regulations and normative documents from the catalogue; decisions
+    and fee income from the figures entered by hand (until the power lists hold them)."""
+    manual = manual if manual is not None else _manual_figures(agencies, year)
+    table = {key: _documents(agencies, genre, year) for key, genre, _label in TABLE1_DOCUMENT_ROWS}
+    for key, _label in TABLE1_DECISION_ROWS:
+        table[key] = {"decisions": int(manual.get(f"table1.{key}.decisions", 0))}
+    table["fees"] = {"amount_10k_yuan": _decimal_text(manual.get(ManualKey.FEES, Decimal(0)))}
+    return table
+
+
+# --- section 六: information-processing fees --------------------------------------------------
+
+
+def fees_section(agencies: QuerySet, year: int) -> dict:
+    """Fee notices sent in the year and the amount collected (paid in the year, less refunds).
+    Imported historical applications have no notices, only the fee charged: each such
+    application closed in the year with a fee counts as one notice and its fee as collected."""
+    start, end = _bounds(year)
+    notices = FeeNotice.objects.filter(application__agency__in=agencies).order_by()
+    sent = notices.filter(sent_on__gte=start, sent_on__lte=end).count()
+    paid = notices.filter(paid_on__gte=start, paid_on__lte=end).aggregate(
+        paid=Sum("paid_amount"), refunded=Sum("refunded_amount")
+    )
+    historical = (
+        _applications(agencies)
+        .filter(closed_on__gte=start, closed_on__lte=end, fee_yuan__gt=0)
+        .exclude(Exists(FeeNotice.objects.filter(application=OuterRef("pk"))))
+        .aggregate(n=Count("pk"), amount=Sum("fee_yuan"))
+    )
+    amount = (paid["paid"] or 0) - (paid["refunded"] or 0) + (historical["amount"] or 0)
+    return {"notices": sent + historical["n"], "amount_yuan": f"{Decimal(amount):.2f}"}
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _report(agencies: QuerySet, agency: Agency, year: int) -> dict:
+    manual = _manual_figures(agencies, year)
+    return {
+        "agency": {"code": agency.code, "name": agency.name},
+        "year": year,
+        # Generated reports use the layout of 国办公开办函〔2021〕30号 whatever the year; the 2019
+        # trial layout (for 2019 and 2020) is not generated.
+        "format": FORMAT_2021,
+        "tables": {
+            "table1": table1_counts(agencies, year, manual),
+            "table2": table2_counts(agencies, year),
+            "table3": table3_counts(agencies, year),
+        },
+        "checks": [],
+        "manual": sorted(manual),
+        "fees_section": fees_section(agencies, year),
+    }
+
+
+def previous_report(agency: Agency, year: int) -> dict | None:
+    """Last year's report for the agency, to check 二 against: the stored published report, or
+    else Table 2 computed for that year when the platform has applications received by then."""
+    stored = (
+        AnnualReport.objects.filter(agency=agency, year=year - 1, status=ReportStatus.PUBLISHED)
+        .values_list("data", flat=True)
+        .first()
+    )
+    if stored and (stored.get("tables") or {}).get("table2"):
+        return stored
+    agencies = _only(agency)
+    if _applications(agencies).filter(received_on__lt=date(year, 1, 1)).exists():
+        return {"year": year - 1, "tables": {"table2": table2_counts(agencies, year - 1)}}
+    return None
+
+
+def annual_report_data(*, agency: Agency, year: int) -> dict:
+    """The whole report of ``agency`` for ``year`` from the platform's records, with the broken
+    rules in ``checks`` (empty when consistent) and the cells entered by hand in ``manual``."""
+    data = _report(_only(agency), agency, year)
+    data["checks"] = annual_report_checks(data, previous_report(agency, year))
+    return data
+
+
+# --- the competent authority's view ----------------------------------------------------------
+
+
+def report_due_on(agency: Agency, year: int) -> date:
+    """The day the report for ``year`` is due: 31 March for a government, 31 January otherwise."""
+    return date(year + 1, 3, 31) if agency.level in GOVERNMENT_LEVELS else date(year + 1, 1, 31)
+
+
+def late_reports(agencies: QuerySet, year: int, today: date | None = None) -> list[dict]:
+    """Active agencies whose report for ``year`` was not published by its due date (only once
+    that date has passed), each as {"code", "name", "due_on", "published_on"}."""
+    today = today or timezone.localdate()
+    published = {
+        r.agency_id: timezone.localdate(r.published_at)
+        for r in AnnualReport.objects.filter(agency__in=agencies, year=year, status=ReportStatus.PUBLISHED)
+    }
+    late = []
+    for agency in agencies.filter(is_active=True).order_by("path", "sort_order"):
+        due_on, published_on = report_due_on(agency, year), published.get(agency.pk)
+        if today > due_on and (published_on is None or published_on > due_on):
+            late.append(
+                {
+                    "code": agency.code,
+                    "name": agency.name,
+                    "due_on": due_on.isoformat(),
+                    "published_on": published_on.isoformat() if published_on else None,
+                }
+            )
+    return late
+
+
+def authority_sum(*, agency: Agency, year: int, today: date | None = None) -> dict:
+    """The tables summed over ``agency`` and every agency below it (computed from the records,
+    like each agency's own report), with ``agencies`` (how many) and ``late`` (late_reports)."""
+    agencies = Agency.objects.below(agency)
+    data = _report(agencies, agency, year)
+    data["checks"] = annual_report_checks(data)
+    data["agencies"] = agencies.count()
+    data["late"] = late_reports(agencies, year, today)
+    return data

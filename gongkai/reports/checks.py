@@ -1,0 +1,97 @@
+"""The arithmetic rules of the annual report (annual-report.md, "Rules that must hold in every
+column"), as one pure function over the report's JSON: each broken rule is reported by its name.
+
+Rule names are Chinese, as staff read them on the page, and are not translated: an office's
+explanation of a broken rule is stored under its name (AnnualReport.explanations).
+"""
+
+from .rows import (
+    APPLICANT_COLUMNS,
+    RESULT_GROUPS,
+    SUBTOTALS,
+    TABLE2_COLUMNS,
+    TABLE2_KEYS,
+    TABLE3_KINDS,
+    TABLE3_PARTS,
+)
+
+RULE_WITHHELD = "（三）不予公开 = 1至8项之和"
+RULE_UNAVAILABLE = "（四）无法提供 = 1至3项之和"
+RULE_UNPROCESSED = "（五）不予处理 = 1至5项之和"
+RULE_OTHER_HANDLING = "（六）其他处理 = 1至3项之和"
+RULE_TOTAL = "（七）总计 = （一）+（二）+（三）+（四）+（五）+（六）"
+RULE_BALANCE = "一 + 二 = （七）总计 + 四"
+RULE_TOTAL_COLUMN = "总计列 = 六类申请人之和"
+RULE_CARRY_OVER = "二 = 上年度报告的四"
+RULE_TABLE3_TOTAL = "表三总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
+
+SUBTOTAL_RULES = {
+    "withheld": RULE_WITHHELD,
+    "unavailable": RULE_UNAVAILABLE,
+    "unprocessed": RULE_UNPROCESSED,
+    "other_handling": RULE_OTHER_HANDLING,
+}
+ALL_RULES = (
+    *SUBTOTAL_RULES.values(),
+    RULE_TOTAL,
+    RULE_BALANCE,
+    RULE_TOTAL_COLUMN,
+    RULE_CARRY_OVER,
+    RULE_TABLE3_TOTAL,
+)
+
+
+def _cell(table: dict, row: str, column: str) -> int:
+    """A figure of a stored or imported table; a missing cell reads as 0 (and then breaks a rule)."""
+    return int((table.get(row) or {}).get(column) or 0)
+
+
+def _broken(rule: str, column: str, expected: int, actual: int, row: str | None = None) -> list[dict]:
+    if expected == actual:
+        return []
+    return [{"rule": rule, "column": column, "row": row, "expected": expected, "actual": actual}]
+
+
+def _table2_column(table: dict, column: str) -> list[dict]:
+    broken = []
+    for subtotal, leaves in SUBTOTALS.items():
+        expected = sum(_cell(table, leaf, column) for leaf in leaves)
+        broken += _broken(
+            SUBTOTAL_RULES[subtotal], column, expected, _cell(table, subtotal, column), subtotal
+        )
+    expected = sum(_cell(table, group, column) for group in RESULT_GROUPS)
+    broken += _broken(RULE_TOTAL, column, expected, _cell(table, "total", column), "total")
+    inflow = _cell(table, "received", column) + _cell(table, "carried_over", column)
+    outflow = _cell(table, "total", column) + _cell(table, "carried_forward", column)
+    broken += _broken(RULE_BALANCE, column, inflow, outflow)
+    return broken
+
+
+def annual_report_checks(data: dict, previous: dict | None = None) -> list[dict]:
+    """Every broken rule of ``data`` (an annual_report_data() dict) as {"rule", "column", "row",
+    "expected", "actual"}; empty when the report is consistent. ``previous`` is last year's
+    report for the same agency: its 四 must be this year's 二."""
+    tables = data.get("tables") or {}
+    table2, table3 = tables.get("table2") or {}, tables.get("table3") or {}
+    broken = []
+    for column in TABLE2_COLUMNS:
+        broken += _table2_column(table2, column)
+    for row in TABLE2_KEYS:
+        expected = sum(_cell(table2, row, column) for column in APPLICANT_COLUMNS)
+        broken += _broken(RULE_TOTAL_COLUMN, "total", expected, _cell(table2, row, "total"), row)
+    last = ((previous or {}).get("tables") or {}).get("table2")
+    if last:
+        for column in TABLE2_COLUMNS:
+            expected = _cell(last, "carried_forward", column)
+            broken += _broken(
+                RULE_CARRY_OVER, column, expected, _cell(table2, "carried_over", column), "carried_over"
+            )
+    for kind, _label in TABLE3_KINDS:
+        expected = sum(_cell(table3, kind, part) for part in TABLE3_PARTS)
+        broken += _broken(RULE_TABLE3_TOTAL, kind, expected, _cell(table3, kind, "total"), "total")
+    return broken
+
+
+def broken_rules(checks: list[dict]) -> list[str]:
+    """The names of the rules broken, each once, in the order found."""
+    return list(dict.fromkeys(check["rule"] for check in checks))

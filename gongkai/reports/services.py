@@ -1,0 +1,219 @@
+"""State changes of the annual report: one entry point each (STYLE.md, habit 3). Each checks
+the actor's role in the agency, writes and records the audit event in one transaction."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.access import has_role
+from gongkai.agencies.models import Agency, Role
+from gongkai.core.audit import audit_record
+
+from .annual import annual_report_data
+from .checks import ALL_RULES, broken_rules
+from .models import AnnualReport, ManualFigure, ManualKey, ReportStatus
+from .rows import NARRATIVE_SECTIONS
+
+NARRATIVE_KEYS = tuple(key for key, _label in NARRATIVE_SECTIONS)
+MAX_NARRATIVE = 100_000  # characters per section; a report is a few pages
+
+
+class ReportError(Exception):
+    """A user error in a report action; the message says what to fix."""
+
+
+class NotPermitted(ReportError):
+    pass
+
+
+def can_edit(user, agency: Agency) -> bool:
+    """Write the narrative, explain a broken rule, enter figures: the disclosure office."""
+    return has_role(user, agency, Role.CLERK, Role.OFFICE_HEAD)
+
+
+def can_publish(user, agency: Agency) -> bool:
+    """Publishing is the office head's or the agency leader's decision."""
+    return has_role(user, agency, Role.OFFICE_HEAD, Role.LEADER)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotPermitted(_("您没有办理此事项的权限。"))
+
+
+def _snapshot(report: AnnualReport) -> dict:
+    return {
+        "agency": report.agency_id,
+        "year": report.year,
+        "status": report.status,
+        "narrative": dict(report.narrative),
+        "explanations": dict(report.explanations),
+    }
+
+
+def _lock(report: AnnualReport) -> AnnualReport:
+    return AnnualReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
+
+
+def _require_draft(report: AnnualReport) -> None:
+    if report.status == ReportStatus.PUBLISHED:
+        raise ReportError(_("%(year)s年度报告已发布，不能再修改。") % {"year": report.year})
+
+
+def annual_report_published(agency: Agency, year: int) -> AnnualReport | None:
+    """The agency's published report for ``year`` (what the public sees), or None."""
+    return AnnualReport.objects.filter(agency=agency, year=year, status=ReportStatus.PUBLISHED).first()
+
+
+@transaction.atomic
+def annual_report_start(*, agency: Agency, year: int, actor) -> AnnualReport:
+    """The agency's report for ``year``, created as a draft if there is none yet. A new report's
+    narrative starts from last year's text, which the office then brings up to date."""
+    _require(can_edit(actor, agency))
+    if year > timezone.localdate().year:
+        raise ReportError(_("%(year)s年尚未开始。") % {"year": year})
+    existing = AnnualReport.objects.filter(agency=agency, year=year).first()
+    if existing is not None:
+        return existing
+    last = AnnualReport.objects.filter(agency=agency, year=year - 1).first()
+    narrative = {key: (last.narrative if last else {}).get(key, "") for key in NARRATIVE_KEYS}
+    report = AnnualReport.objects.create(
+        agency=agency, year=year, narrative=narrative, data=annual_report_data(agency=agency, year=year)
+    )
+    audit_record(actor=actor, action="annual_report_start", obj=report, after=_snapshot(report))
+    return report
+
+
+@transaction.atomic
+def annual_report_save_narrative(*, report: AnnualReport, narrative: dict, actor) -> AnnualReport:
+    """Save the text of sections 一, 五 and 六 (keys of NARRATIVE_SECTIONS); a section not given
+    keeps its text."""
+    report = _lock(report)
+    _require(can_edit(actor, report.agency))
+    _require_draft(report)
+    unknown = sorted(set(narrative) - set(NARRATIVE_KEYS))
+    if unknown:
+        raise ReportError(_("未知的报告部分：%(keys)s") % {"keys": "、".join(unknown)})
+    if any(len(text or "") > MAX_NARRATIVE for text in narrative.values()):
+        raise ReportError(_("每一部分不能超过%(n)s字。") % {"n": MAX_NARRATIVE})
+    before = _snapshot(report)
+    report.narrative = {**report.narrative, **{k: (v or "").strip() for k, v in narrative.items()}}
+    report.save(update_fields=["narrative", "updated_at"])
+    audit_record(
+        actor=actor, action="annual_report_save_narrative", obj=report, before=before, after=_snapshot(report)
+    )
+    return report
+
+
+@transaction.atomic
+def annual_report_explain(*, report: AnnualReport, rule: str, text: str, actor) -> AnnualReport:
+    """Explain why a broken rule's figures are right nonetheless (e.g. last year's report was
+    made before the records were corrected); blank text withdraws the explanation."""
+    report = _lock(report)
+    _require(can_edit(actor, report.agency))
+    _require_draft(report)
+    if rule not in ALL_RULES:
+        raise ReportError(_("未知的勾稽关系：%(rule)s") % {"rule": rule})
+    before = _snapshot(report)
+    explanations = dict(report.explanations)
+    if text.strip():
+        explanations[rule] = text.strip()
+    else:
+        explanations.pop(rule, None)
+    report.explanations = explanations
+    report.save(update_fields=["explanations", "updated_at"])
+    audit_record(
+        actor=actor, action="annual_report_explain", obj=report, before=before, after=_snapshot(report)
+    )
+    return report
+
+
+@transaction.atomic
+def annual_report_refresh(*, report: AnnualReport, actor) -> AnnualReport:
+    """Regenerate a draft's tables from the records as they are now."""
+    report = _lock(report)
+    _require(can_edit(actor, report.agency))
+    _require_draft(report)
+    report.data = annual_report_data(agency=report.agency, year=report.year)
+    report.save(update_fields=["data", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="annual_report_refresh",
+        obj=report,
+        after={"checks": report.data["checks"], "manual": report.data["manual"]},
+    )
+    return report
+
+
+@transaction.atomic
+def annual_report_publish(*, report: AnnualReport, actor) -> AnnualReport:
+    """Publish the report with its tables regenerated and frozen. Refused while a rule is broken
+    without an explanation of that rule."""
+    report = _lock(report)
+    _require(can_publish(actor, report.agency))
+    _require_draft(report)
+    data = annual_report_data(agency=report.agency, year=report.year)
+    unexplained = [
+        rule for rule in broken_rules(data["checks"]) if not report.explanations.get(rule, "").strip()
+    ]
+    if unexplained:
+        raise ReportError(
+            _("以下勾稽关系不成立，请核实数据，或逐项说明原因后再发布：%(rules)s")
+            % {"rules": "；".join(unexplained)}
+        )
+    before = _snapshot(report)
+    report.data = data
+    report.status = ReportStatus.PUBLISHED
+    report.published_at, report.published_by = timezone.now(), actor
+    report.save(update_fields=["data", "status", "published_at", "published_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="annual_report_publish",
+        obj=report,
+        before=before,
+        after=_snapshot(report) | {"checks": data["checks"], "manual": data["manual"]},
+    )
+    return report
+
+
+def _figure_value(key: str, value) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number < 0:
+        raise ReportError(_("请填写不小于0的数值。"))
+    if key != ManualKey.FEES and number != number.to_integral_value():
+        raise ReportError(_("处理决定数量应为整数。"))
+    if number >= Decimal("1e12"):
+        raise ReportError(_("数值过大，请核实。"))
+    if number != number.quantize(Decimal("0.0001")):
+        raise ReportError(_("金额（万元）最多保留四位小数。"))
+    return number
+
+
+@transaction.atomic
+def manual_figure_set(*, agency: Agency, year: int, key: str, value, note: str = "", actor) -> ManualFigure:
+    """Enter a Table 1 figure the platform does not hold; the report marks it as entered by hand."""
+    _require(can_edit(actor, agency))
+    if key not in ManualKey.values:
+        raise ReportError(_("未知的填报项目：%(key)s") % {"key": key})
+    if annual_report_published(agency, year) is not None:
+        raise ReportError(_("%(year)s年度报告已发布，不能再修改。") % {"year": year})
+    number = _figure_value(key, value)
+    figure = ManualFigure.objects.select_for_update().filter(agency=agency, year=year, key=key).first()
+    before = {"value": str(figure.value), "note": figure.note} if figure else None
+    if figure is None:
+        figure = ManualFigure(agency=agency, year=year, key=key)
+    figure.value, figure.note, figure.entered_by = number, note.strip(), actor
+    figure.save()
+    audit_record(
+        actor=actor,
+        action="manual_figure_set",
+        obj=figure,
+        before=before,
+        after={"year": year, "key": key, "value": str(number), "note": figure.note},
+    )
+    return figure
