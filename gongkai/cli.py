@@ -14,6 +14,7 @@ COMMANDS = {
     "import-agencies": "import_agencies",
     "import-documents": "import_documents",
     "import-applications": "import_applications",
+    "import-powers": "import_powers",
     "search": "search",
     "reindex": "reindex",
     "createsuperuser": "createsuperuser",
@@ -41,6 +42,8 @@ commands:
                                import and publish documents
   import-applications FILE.jsonl --agency CODE [--dry-run] [--json]
                                import historical applications and their cases
+  import-powers FILE.jsonl --agency CODE [--dry-run] [--json]
+                               load or update an agency's power list (权力清单)
   search QUERY [--agency CODE] [--subject S] [--genre G] [--year Y] [--validity V]
                [--sort relevance|date] [--limit N] [--json]
   reindex [--pending]          rebuild the search index from the database

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "gongkai.publishing",
     "gongkai.applications",
     "gongkai.reports",
+    "gongkai.assessment",
+    "gongkai.complaints",
+    "gongkai.powers",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",
@@ -140,6 +143,8 @@ GONGKAI_SEARCH_DIR = Path(os.environ.get("GONGKAI_SEARCH_DIR", DATA_DIR / "searc
 GONGKAI_INDEX_NUMBER_FORMAT = os.environ.get("GONGKAI_INDEX_NUMBER_FORMAT", "{code}/{year}-{seq:05d}")
 GONGKAI_MAX_ATTACHMENT_BYTES = int(os.environ.get("GONGKAI_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
 GONGKAI_SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "政府信息公开平台")
+# Working days to answer a complaint or suggestion: the Regulation sets none, the local rule does.
+GONGKAI_COMPLAINT_ANSWER_WORKDAYS = int(os.environ.get("GONGKAI_COMPLAINT_ANSWER_WORKDAYS", 15))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

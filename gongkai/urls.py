@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/v1/", include("gongkai.api.urls")),
     path("staff/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.workbench.urls")),
+    path("powers/", include("gongkai.powers.urls")),
     path("", include("gongkai.portal.urls")),
 ]

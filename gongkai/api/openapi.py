@@ -127,6 +127,105 @@ APPLICATION_PROGRESS = {
 }
 
 
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+ANNUAL_REPORT = {
+    "type": "object",
+    "required": ["agency", "year", "tables", "checks", "manual", "published_at", "narrative"],
+    "properties": {
+        "agency": AGENCY_REF,
+        "year": {"type": "integer"},
+        "format": {"type": "string", "description": "表格式样：2021（国办公开办函〔2021〕30号）"},
+        "tables": {
+            "type": "object",
+            "properties": {
+                "table1": {
+                    "type": "object",
+                    "description": "regulations、normative_documents 各含 issued、repealed、in_force；"
+                    "licensing、penalty、enforcement 各含 decisions；fees 含 amount_10k_yuan（万元，字符串）",
+                },
+                "table2": {
+                    "type": "object",
+                    "description": "行 → 列 → 件数；列为六类申请人与 total",
+                    "additionalProperties": _COUNTS,
+                },
+                "table3": {
+                    "type": "object",
+                    "description": "reconsideration、litigation_direct、litigation_after_reconsideration → "
+                    "upheld、corrected、other、pending、total",
+                    "additionalProperties": _COUNTS,
+                },
+            },
+        },
+        "checks": {
+            "type": "array",
+            "description": "发布时不成立的勾稽关系（均已在 explanations 中说明）；空表示全部成立",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "rule": {"type": "string"},
+                    "column": {"type": "string"},
+                    "row": {"type": ["string", "null"]},
+                    "expected": {"type": "integer"},
+                    "actual": {"type": "integer"},
+                },
+            },
+        },
+        "manual": {"type": "array", "items": {"type": "string"}, "description": "人工填报的单元格路径"},
+        "fees_section": {
+            "type": "object",
+            "properties": {"notices": {"type": "integer"}, "amount_yuan": {"type": "string"}},
+        },
+        "status": {"type": "string", "enum": ["published"]},
+        "published_at": {"type": "string", "format": "date-time"},
+        "narrative": {
+            "type": "object",
+            "description": "overview（一）、problems（五）、other_matters（六）的文字",
+            "additionalProperties": {"type": "string"},
+        },
+        "fees_text": {"type": "string", "description": "第六部分开头的信息处理费说明，由 fees_section 生成"},
+        "explanations": {"type": "object", "additionalProperties": {"type": "string"}},
+        "url": {"type": ["string", "null"], "description": "门户网站上的报告页面"},
+    },
+}
+
+
+POWER_TYPES = [
+    "licensing", "levy", "penalty", "enforcement", "inspection",
+    "confirmation", "benefit", "reward", "adjudication", "other",
+]  # fmt: skip
+POWER_VERSION = {
+    "type": "object",
+    "required": ["effective_from", "effective_to", "procedure_steps"],
+    "properties": {
+        "effective_from": {"type": "string", "format": "date", "description": "施行日期"},
+        "effective_to": {**_DATE, "description": "停止施行日期（含当日）；现行及以后的版本为 null"},
+        "legal_basis": {"type": "string", "description": "设定依据"},
+        "conditions": {"type": "string", "description": "办理条件"},
+        "materials": {"type": "string", "description": "申请材料"},
+        "procedure_steps": {"type": "array", "items": {"type": "string"}, "description": "办理流程，按顺序"},
+        "time_limit": {"type": "string", "description": "办理时限"},
+        "fees": {"type": "string", "description": "收费标准"},
+        "fee_basis": {"type": "string", "description": "收费依据"},
+        "responsible_unit": {"type": "string", "description": "责任处（科）室"},
+        "supervision_phone": {"type": "string", "description": "监督电话"},
+        "complaint_phone": {"type": "string", "description": "投诉电话"},
+    },
+}
+POWER_REF = {
+    "type": "object",
+    "required": ["code", "type", "name"],
+    "properties": {
+        "code": {"type": "string", "description": "权力编码"},
+        "type": {"type": "string", "enum": POWER_TYPES},
+        "type_label": {"type": "string"},
+        "name": {"type": "string"},
+        "in_force_from": {**_DATE, "description": "现行版本的施行日期；尚未施行时为 null"},
+        "starts_on": {**_DATE, "description": "尚未施行的事项：首个版本的施行日期"},
+        "url": {"type": ["string", "null"]},
+    },
+}
+
+
 def _param(
     name: str, description: str, schema: dict, *, where: str = "query", required: bool = False
 ) -> dict:
@@ -148,6 +247,41 @@ def openapi_document(server_url: str) -> dict:
         },
         "servers": [{"url": server_url.rstrip("/")}],
         "paths": {
+            "/powers/{agency_code}": {
+                "get": {
+                    "operationId": "listPowers",
+                    "summary": "机关的权力清单（现行及已公布待施行的事项）",
+                    "parameters": [
+                        _param("agency_code", "机关代码", string, where="path", required=True),
+                        _param("type", "权力类型", {"type": "string", "enum": POWER_TYPES}),
+                    ],
+                    "responses": {
+                        "200": _json_response("权力清单", "#/components/schemas/PowerList"),
+                        "400": _json_response("参数错误", "#/components/schemas/Error"),
+                        "404": _json_response("机关不存在", "#/components/schemas/Error"),
+                    },
+                }
+            },
+            "/powers/{agency_code}/{code}": {
+                "get": {
+                    "operationId": "getPower",
+                    "summary": "一项行政权力：现行版本、全部版本（新者在前）与历年处理决定数量",
+                    "parameters": [
+                        _param("agency_code", "机关代码", string, where="path", required=True),
+                        _param("code", "权力编码", string, where="path", required=True),
+                        _param(
+                            "on",
+                            "取该日施行的版本作为 current（默认今天）",
+                            {"type": "string", "format": "date"},
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json_response("权力事项", "#/components/schemas/Power"),
+                        "400": _json_response("参数错误", "#/components/schemas/Error"),
+                        "404": _json_response("不存在", "#/components/schemas/Error"),
+                    },
+                }
+            },
             "/documents": {
                 "get": {
                     "operationId": "searchDocuments",
@@ -271,10 +405,55 @@ def openapi_document(server_url: str) -> dict:
                     },
                 }
             },
+            "/annual-reports/{agency_code}/{year}": {
+                "get": {
+                    "operationId": "getAnnualReport",
+                    "summary": "已发布的政府信息公开工作年度报告（统计表、勾稽关系、人工填报项与文字部分）",
+                    "parameters": [
+                        _param("agency_code", "机关代码", string, where="path", required=True),
+                        _param("year", "报告年度", {"type": "integer"}, where="path", required=True),
+                    ],
+                    "responses": {
+                        "200": _json_response("年度报告", "#/components/schemas/AnnualReport"),
+                        "404": _json_response("不存在或尚未发布", "#/components/schemas/Error"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
                 "Error": ERROR,
+                "PowerList": {
+                    "type": "object",
+                    "required": ["agency", "count", "results"],
+                    "properties": {
+                        "agency": AGENCY_REF,
+                        "count": {"type": "integer"},
+                        "results": {"type": "array", "items": POWER_REF},
+                        "url": {"type": ["string", "null"]},
+                    },
+                },
+                "Power": {
+                    "type": "object",
+                    "required": ["agency", "code", "type", "name", "current", "versions", "decision_counts"],
+                    "properties": {
+                        **{
+                            k: POWER_REF["properties"][k]
+                            for k in ("code", "type", "type_label", "name", "url")
+                        },
+                        "agency": AGENCY_REF,
+                        "current": {"oneOf": [POWER_VERSION, {"type": "null"}]},
+                        "versions": {"type": "array", "items": POWER_VERSION},
+                        "decision_counts": {
+                            "type": "array",
+                            "description": "历年处理决定数量",
+                            "items": {
+                                "type": "object",
+                                "properties": {"year": {"type": "integer"}, "count": {"type": "integer"}},
+                            },
+                        },
+                    },
+                },
                 "FieldErrors": FIELD_ERRORS,
                 "ApplicationRequest": APPLICATION_REQUEST,
                 "ApplicationCreated": {
@@ -287,6 +466,7 @@ def openapi_document(server_url: str) -> dict:
                     },
                 },
                 "ApplicationProgress": APPLICATION_PROGRESS,
+                "AnnualReport": ANNUAL_REPORT,
                 "DocumentHit": {
                     "type": "object",
                     "required": [

@@ -1,10 +1,13 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
 from .views import applications
+from .views import complaints as complaint_views
+from .views import reports as report_views
+from .views import statistics as statistics_views
 from .views.common import PUBLIC_MAX_AGE
 
 app_name = "portal"
@@ -27,6 +30,22 @@ urlpatterns = [
     path("progress/", applications.progress, name="progress"),
     path("progress/letter/<int:pk>.pdf", applications.progress_letter, name="progress_letter"),
     path("progress/<int:pk>/correct/", applications.progress_correct, name="progress_correct"),
+    # Complaints and suggestions (举报投诉、意见建议): personal data, never cached, but for the
+    # published answers, which name no one (the views say so).
+    path("complaints/new/", complaint_views.complaint_new, name="complaint_new"),
+    path("complaints/done/", complaint_views.complaint_done, name="complaint_done"),
+    path("complaints/progress/", complaint_views.complaint_progress, name="complaint_progress"),
+    path("complaints/answers/", complaint_views.complaint_answers, name="complaint_answers"),
+    # Published annual reports (年度报告): frozen once published, so cacheable (the views say so).
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<str:code>/<int:year>/", report_views.report, name="report"),
+    path(
+        "reports/<str:code>/<int:year>/report.<str:fmt>", report_views.report_download, name="report_download"
+    ),
+    # Statistics (统计): counts and rates only, cacheable like the catalogue.
+    path("statistics/", statistics_views.statistics, name="statistics"),
+    path("statistics/data.<str:fmt>", statistics_views.statistics_data, name="statistics_data"),
+    path("evaluation/", include("gongkai.assessment.urls")),  # 社会评议: never cached (the views say so)
     path("feed/rss/", public(feeds.LatestDocumentsFeed()), name="feed_rss"),
     path("feed/atom/", public(feeds.LatestDocumentsAtomFeed()), name="feed_atom"),
     # A sitemap index: one sitemap may list at most 50,000 URLs and catalogues grow past that.

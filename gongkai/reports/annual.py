@@ -217,6 +217,26 @@ def _manual_figures(agencies: QuerySet, year: int) -> dict[str, Decimal]:
     return {row["key"]: row["total"] for row in rows}
 
 
+def _decisions(agencies: QuerySet, year: int, key: str, manual: dict) -> int:
+    """Decisions of one Table 1 row: from the power lists where an agency recorded counts for
+    that row, else the figure entered by hand for it. A hand figure that was not used is
+    dropped from ``manual`` so the report marks only cells that really were typed."""
+    from gongkai.powers.selectors import decision_totals_by_agency
+
+    recorded = decision_totals_by_agency(agencies, year)
+    listed = [agency_id for agency_id, totals in recorded.items() if key in totals]
+    from_lists = sum(recorded[agency_id][key] for agency_id in listed)
+    manual_key = f"table1.{key}.decisions"
+    typed = (
+        ManualFigure.objects.filter(agency__in=agencies, year=year, key=manual_key)
+        .exclude(agency_id__in=listed)
+        .aggregate(total=Sum("value"))["total"]
+    )
+    if typed is None:
+        manual.pop(manual_key, None)
+    return int(from_lists + (typed or 0))
+
+
 def _decimal_text(value: Decimal) -> str:
     """A plain decimal without exponent or trailing zeros: "12.35", "100", "0"."""
     text = format(value.normalize(), "f")
@@ -229,7 +249,7 @@ def table1_counts(agencies: QuerySet, year: int, manual: dict[str, Decimal] | No
     manual = manual if manual is not None else _manual_figures(agencies, year)
     table = {key: _documents(agencies, genre, year) for key, genre, _label in TABLE1_DOCUMENT_ROWS}
     for key, _label in TABLE1_DECISION_ROWS:
-        table[key] = {"decisions": int(manual.get(f"table1.{key}.decisions", 0))}
+        table[key] = {"decisions": _decisions(agencies, year, key, manual)}
     table["fees"] = {"amount_10k_yuan": _decimal_text(manual.get(ManualKey.FEES, Decimal(0)))}
     return table
 

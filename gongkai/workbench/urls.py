@@ -3,7 +3,12 @@ password/ belong to it). Every pattern here must be listed in tests/test_access.
 
 from django.urls import path
 
+from gongkai.assessment import views_staff as assessment
+
 from .views import actions, application_actions, applications, dashboard, documents, exports, records
+from .views import complaints as complaint_views
+from .views import reports as report_views
+from .views import statistics as statistics_views
 
 app_name = "workbench"
 
@@ -32,6 +37,9 @@ urlpatterns = [
         actions.attachment_remove,
         name="attachment_remove",
     ),
+    # Assessment (考核评议): listed in gongkai/assessment/tests/test_workbench.py.
+    path("assessment/", assessment.assessment_table, name="assessment"),
+    path("assessment/compute/", assessment.assessment_compute, name="assessment_compute"),
     path("exports/reading-points/", exports.reading_point_export, name="reading_point_export"),
     path("documents/<int:pk>/change/", documents.document_change, name="document_change"),
     # Disclosure on application (依申请公开): listed in tests/test_applications_access.py.
@@ -130,4 +138,39 @@ urlpatterns = [
     path(
         "applications/<int:pk>/abandon/", application_actions.application_abandon, name="application_abandon"
     ),
+]
+
+# Complaints and suggestions (举报投诉、意见建议): listed in tests/test_complaints_access.py.
+urlpatterns += [
+    path("complaints/", complaint_views.complaint_list, name="complaint_list"),
+    path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint_detail"),
+    path(
+        "complaints/<int:pk>/investigate/",
+        complaint_views.complaint_investigate,
+        name="complaint_investigate",
+    ),
+    path("complaints/<int:pk>/answer/", complaint_views.complaint_answer, name="complaint_answer"),
+    path("complaints/<int:pk>/publish/", complaint_views.complaint_publish, name="complaint_publish"),
+]
+
+# The annual report (年度报告): listed in tests/test_reports_access.py.
+urlpatterns += [
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/summary/", report_views.report_summary, name="report_summary"),
+    path("reports/<str:code>/<int:year>/", report_views.report_detail, name="report_detail"),
+    path("reports/<str:code>/<int:year>/start/", report_views.report_start, name="report_start"),
+    path("reports/<str:code>/<int:year>/narrative/", report_views.report_narrative, name="report_narrative"),
+    path("reports/<str:code>/<int:year>/explain/", report_views.report_explain, name="report_explain"),
+    path("reports/<str:code>/<int:year>/figures/", report_views.report_figures, name="report_figures"),
+    path("reports/<str:code>/<int:year>/refresh/", report_views.report_refresh, name="report_refresh"),
+    path("reports/<str:code>/<int:year>/publish/", report_views.report_publish, name="report_publish"),
+    path(
+        "reports/<str:code>/<int:year>/report.<str:fmt>", report_views.report_download, name="report_download"
+    ),
+]
+
+# Statistics (统计): listed in tests/test_statistics_pages.py.
+urlpatterns += [
+    path("statistics/", statistics_views.statistics, name="statistics"),
+    path("statistics/data.<str:fmt>", statistics_views.statistics_data, name="statistics_data"),
 ]

@@ -16,7 +16,7 @@ def test_a_citizen_applies_on_a_phone_and_follows_progress(live_server, phone):
     agency = builders.agency("江川市教育局")
     page = phone
     page.goto(f"{live_server.url}/agencies/{agency.code}/")
-    page.get_by_role("link", name="申请公开").first.click()
+    page.get_by_role("link", name="申请公开", exact=True).first.click()
     page.wait_for_url("**/apply/?agency=*")
     assert no_horizontal_scroll(page)
     assert page.get_by_label("受理机关").input_value() == agency.code

@@ -76,3 +76,24 @@ def test_figures_not_entered_read_zero_and_are_not_marked_as_manual(agency):
         {"amount_10k_yuan": "0"},
     ]
     assert data["manual"] == []
+
+
+def test_power_list_counts_feed_table1_and_override_the_hand_figure_for_their_row(agency):
+    from gongkai.powers.models import PowerType
+    from gongkai.powers.services import decision_count_set
+    from gongkai.powers.tests.factories import make_power
+    from gongkai.reports.models import ManualFigure
+
+    ManualFigure.objects.create(agency=agency, year=2025, key="table1.licensing.decisions", value=7)
+    ManualFigure.objects.create(agency=agency, year=2025, key="table1.penalty.decisions", value=3)
+    licence = make_power(agency, "XK-001")
+    other_licence = make_power(agency, "XK-002", "建筑施工许可")
+    decision_count_set(power=licence, year=2025, count=120, actor=None)
+    decision_count_set(power=other_licence, year=2025, count=30, actor=None)
+    penalty = make_power(agency, "CF-001", "违法建设处罚", type=PowerType.PENALTY)
+    decision_count_set(power=penalty, year=2024, count=9, actor=None)  # another year: not counted
+    data = annual_report_data(agency=agency, year=2025)
+    table1 = data["tables"]["table1"]
+    assert table1["licensing"] == {"decisions": 150}  # the power lists win over the typed 7
+    assert table1["penalty"] == {"decisions": 3}  # nothing recorded for 2025: the typed figure
+    assert data["manual"] == ["table1.penalty.decisions"]

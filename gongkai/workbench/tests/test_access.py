@@ -85,9 +85,19 @@ def test_every_workbench_url_is_walked():
     patterns = {p.name for p in resolver.url_patterns}
     assert patterns == {p.name for p in workbench_urls.urlpatterns}
     from .test_applications_access import APPLICATION_URLS
+    from .test_reports_access import REPORT_URLS
 
-    walked = {u.name for u in STAFF_URLS} | {u.name for u in APPLICATION_URLS}
-    assert patterns - walked == set(), "add the new workbench URL to STAFF_URLS or APPLICATION_URLS"
+    walked = {u.name for u in STAFF_URLS} | {u.name for u in APPLICATION_URLS} | {u.name for u in REPORT_URLS}
+    from gongkai.assessment.tests.test_workbench import ASSESSMENT_URLS
+
+    walked |= {u.name for u in ASSESSMENT_URLS}  # walked in gongkai/assessment/tests/test_workbench.py
+    from .test_complaints_access import COMPLAINT_URLS
+
+    walked |= {u.name for u in COMPLAINT_URLS}
+    from .test_statistics_pages import STATISTICS_URLS
+
+    walked |= {u.name for u in STATISTICS_URLS}
+    assert patterns - walked == set(), "add the new workbench URL to a walked list"
 
 
 def _request(client, u: StaffUrl, w: World):

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from gongkai.accounts.decorators import staff_required
+from gongkai.complaints.selectors import complaint_counts
 
 from .. import selectors, selectors_applications
 from ..forms import FilterForm
@@ -19,6 +20,7 @@ def dashboard(request):
     context = {
         "board": selectors.dashboard_for(request.user),
         "applications": selectors_applications.application_counts(request.user, timezone.localdate()),
+        "complaints": complaint_counts(request.user, timezone.localdate()),
     }
     return page(request, "workbench/dashboard.html", context)
 

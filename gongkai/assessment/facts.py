@@ -1,0 +1,90 @@
+"""The figures each indicator needs, for many agencies at once (one grouped query per figure,
+not one per agency), read from the apps that record them."""
+
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Count, F, Max, Q, Sum
+
+from gongkai.applications.models import Application, RemedyCase
+from gongkai.applications.rules import OPEN_STATES
+from gongkai.catalogue.models import Document
+from gongkai.publishing.models import TimelinessFigure
+
+from .scoring import AgencyFacts, Period
+
+COMPLAINTS_APP = "gongkai.complaints"
+
+
+def _upheld_counts_selector():
+    """``gongkai.complaints.selectors.upheld_counts(agency_ids=, start=, end=) -> {agency id: n}``
+    when the complaints app is installed and records whether a complaint was upheld; else None
+    (the indicator is then left out). Its own selector, never a reach into its models."""
+    if not apps.is_installed(COMPLAINTS_APP):
+        return None
+    from importlib import import_module
+
+    return getattr(import_module(f"{COMPLAINTS_APP}.selectors"), "upheld_counts", None)
+
+
+def complaints_tracked() -> bool:
+    return _upheld_counts_selector() is not None
+
+
+def facts_for(agency_ids: list[int], period: Period, *, today: date) -> dict[int, AgencyFacts]:
+    """Each agency's facts for ``period``; what has not happened yet (after ``today``) is not counted."""
+    facts = {pk: AgencyFacts() for pk in agency_ids}
+    end = min(period.end, today)
+
+    for row in (
+        TimelinessFigure.objects.filter(agency_id__in=agency_ids, month__range=(period.start, period.end))
+        .values("agency_id")
+        .annotate(on_time=Sum("on_time"), late=Sum("late"))
+    ):
+        facts[row["agency_id"]].published_on_time = row["on_time"] or 0
+        facts[row["agency_id"]].published_late = row["late"] or 0
+
+    # A reply counts in the period in which it was decided; it is on time when decided by the due date.
+    replied = Application.objects.filter(
+        agency_id__in=agency_ids, decided_on__range=(period.start, end), reply_due_on__isnull=False
+    )
+    for row in replied.values("agency_id").annotate(
+        on_time=Count("pk", filter=Q(decided_on__lte=F("reply_due_on"))),
+        late=Count("pk", filter=Q(decided_on__gt=F("reply_due_on"))),
+    ):
+        facts[row["agency_id"]].replies_on_time = row["on_time"]
+        facts[row["agency_id"]].replies_late = row["late"]
+
+    # Overdue: due in the period (and already past), and answered late or not at all.
+    due = Application.objects.filter(agency_id__in=agency_ids, reply_due_on__range=(period.start, end))
+    late_or_open = Q(decided_on__gt=F("reply_due_on")) | Q(
+        decided_on__isnull=True, state__in=OPEN_STATES, reply_due_on__lt=today
+    )
+    for row in due.filter(late_or_open).values("agency_id").annotate(n=Count("pk")):
+        facts[row["agency_id"]].overdue = row["n"]
+
+    for row in (
+        RemedyCase.objects.filter(
+            agency_id__in=agency_ids,
+            result=RemedyCase.Result.CORRECTED,
+            decided_on__range=(period.start, end),
+        )
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+    ):
+        facts[row["agency_id"]].reversed = row["n"]
+
+    for row in (
+        Document.objects.public()
+        .filter(agency_id__in=agency_ids, published_on__lte=end)
+        .values("agency_id")
+        .annotate(last=Max("published_on"))
+    ):
+        facts[row["agency_id"]].last_published_on = row["last"]
+
+    upheld_counts = _upheld_counts_selector()
+    if upheld_counts is not None:
+        upheld = upheld_counts(agency_ids=agency_ids, start=period.start, end=end)
+        for pk in agency_ids:
+            facts[pk].complaints_upheld = upheld.get(pk, 0)
+    return facts
