@@ -1,5 +1,6 @@
 """`python -m bench` runs the search benchmark; `python -m bench scan` the pre-scan benchmark;
-`python -m bench applications` the disclosure-on-application benchmark."""
+`python -m bench applications` the disclosure-on-application benchmark; `python -m bench reports`
+the annual-report benchmark."""
 
 import sys
 
@@ -12,6 +13,10 @@ if __name__ == "__main__":  # not when a spawned build process imports it
         from .applications import main as applications_main
 
         applications_main(sys.argv[2:])
+    elif sys.argv[1:2] == ["reports"]:
+        from .reports import main as reports_main
+
+        reports_main(sys.argv[2:])
     else:
         from .runner import main
 
