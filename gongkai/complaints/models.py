@@ -54,6 +54,9 @@ class Complaint(models.Model):
     )
     investigation_note = models.TextField(_("调查处理情况（内部）"), blank=True)
     answer = models.TextField(_("答复内容"), blank=True)
+    upheld = models.BooleanField(
+        _("举报属实"), null=True, blank=True, help_text=_("举报经查属实的，计入考核（投诉举报查实件数）。")
+    )
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

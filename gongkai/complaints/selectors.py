@@ -196,3 +196,24 @@ def as_public(complaints) -> list[PublicAnswer]:
         )
         for c in complaints
     ]
+
+
+def upheld_counts(*, agency_ids, start: date, end: date) -> dict[int, int]:
+    """Complaints about each agency found upheld (查实) and answered from ``start`` to ``end``
+    (inclusive), for assessment."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    rows = (
+        Complaint.objects.filter(
+            agency_id__in=list(agency_ids),
+            upheld=True,
+            answered_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+            answered_at__lte=datetime.combine(end, time.max, tzinfo=tz),
+        )
+        .order_by()
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["agency_id"]: row["n"] for row in rows}

@@ -238,9 +238,16 @@ def complaint_investigate(
 
 @transaction.atomic
 def complaint_answer(
-    *, complaint: Complaint, answer: str, actor, note: str | None = None, expected_version: int | None = None
+    *,
+    complaint: Complaint,
+    answer: str,
+    actor,
+    note: str | None = None,
+    upheld: bool | None = None,
+    expected_version: int | None = None,
 ) -> Complaint:
-    """The answer to the complainant, shown on their progress page; it closes the matter."""
+    """The answer to the complainant, shown on their progress page; it closes the matter. For a
+    complaint, whether it was upheld (查实) is recorded: assessment counts upheld complaints."""
     complaint = _lock(complaint, expected_version)
     _require(can_act(actor, complaint))
     if not answer.strip():
@@ -251,6 +258,7 @@ def complaint_answer(
     complaint.answered_at = timezone.now()
     complaint.answered_by = actor
     complaint.handled_by = complaint.handled_by or actor
+    complaint.upheld = upheld if complaint.kind == Kind.COMPLAINT else None
     if note is not None:
         complaint.investigation_note = note.strip()
     return _save(complaint, actor, "complaint_answer", before)

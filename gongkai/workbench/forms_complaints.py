@@ -36,6 +36,13 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("答复提交后，举报人、建议人凭编号和查询码查看。"),
     )
+    upheld = forms.TypedChoiceField(
+        label=_("调查结论（举报）"),
+        choices=[("", _("不适用（建议）")), ("yes", _("举报属实")), ("no", _("举报不属实"))],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -289,3 +289,19 @@ def test_every_state_change_is_audited(tree):
     assert events[2].before["state"] == State.INVESTIGATING and events[2].after["state"] == State.ANSWERED
     assert events[3].after["answer_public"] is True
     assert all(NAME not in str(e.after) and MOBILE not in str(e.after) for e in events)
+
+
+def test_an_upheld_complaint_counts_against_the_agency_complained_about(tree):
+    from ..selectors import upheld_counts
+
+    upheld = submit(tree.bureau).complaint
+    services.complaint_investigate(complaint=upheld, actor=tree.office_clerk, note="核查")
+    services.complaint_answer(
+        complaint=upheld, answer="经查属实，已督促整改。", upheld=True, actor=tree.office_head
+    )
+    cleared = submit(tree.bureau).complaint
+    services.complaint_investigate(complaint=cleared, actor=tree.office_clerk, note="核查")
+    services.complaint_answer(complaint=cleared, answer="经查不属实。", upheld=False, actor=tree.office_head)
+    today = timezone.localdate()
+    assert upheld_counts(agency_ids=[tree.bureau.pk], start=today, end=today) == {tree.bureau.pk: 1}
+    assert upheld_counts(agency_ids=[tree.bureau.pk], start=date(2020, 1, 1), end=date(2020, 12, 31)) == {}

@@ -142,7 +142,8 @@ def complaint_answer(request, pk: int):
     return _act(
         request, pk, AnswerForm,
         lambda c, d: services.complaint_answer(
-            complaint=c, answer=d["answer"], actor=request.user, expected_version=d["version"]
+            complaint=c, answer=d["answer"], upheld=d.get("upheld"), actor=request.user,
+            expected_version=d["version"],
         ),
         lambda d: _("已答复，举报人、建议人可凭查询码查看。"),
     )  # fmt: skip
