@@ -5,9 +5,7 @@ The tracking number and query code travel in the session, never in a URL; the qu
 shown once. Pages that carry what someone typed are never cached.
 """
 
-import time
 import uuid
-from importlib import import_module
 
 from django import forms
 from django.conf import settings
@@ -30,13 +28,14 @@ from gongkai.applications.progress import applicant_application, applicant_lette
 from gongkai.applications.rules import ApplicantType, IdType
 from gongkai.catalogue.uploads import AttachmentError
 
+from .double_submit import first_result
+
 # Session keys: the last submission (for the confirmation and the receipt) and the
 # applications whose code was entered in this session (for their reply letters).
 DONE_KEY = "apply_done"
 ACCESS_KEY = "progress_access"
 ACCESS_KEEP = 10
 # A double click's second request waits this long for the first to finish and show its result.
-FIRST_RESULT_WAIT_SECONDS = 3.0
 IDENTITY_PROOF_FIELD = "identity_proof"
 SENSITIVE = ("id_number", "org_code", "phone", "email", "address", "query_code")
 
@@ -137,24 +136,6 @@ def _human_size(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
-def _first_result(request, token: str) -> dict | None:
-    """The result of the first of two identical submissions. The first request stores it in the
-    session when it finishes; this one re-reads the stored session until it appears."""
-    key = request.session.session_key
-    if not key:
-        return None
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    deadline = time.monotonic() + FIRST_RESULT_WAIT_SECONDS
-    while True:
-        done = store(session_key=key).get(DONE_KEY)
-        if done and done.get("token") == token:
-            request.session[DONE_KEY] = done  # this response saves the session too: keep it
-            return done
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(0.1)
-
-
 def _render_form(request, form, token: str, status: int = 200):
     return render(
         request,
@@ -230,7 +211,7 @@ def _apply(request):
 
 
 def _duplicate(request, form, token: str, message: str):
-    if _first_result(request, token):
+    if first_result(request, token, DONE_KEY):
         return redirect("portal:apply_done")
     form.add_error(None, message)
     return _render_form(request, form, str(uuid.uuid4()))

@@ -7,11 +7,8 @@ and pages carrying what someone typed are never cached. The published answers ar
 cacheable: they name no one.
 """
 
-import time
 import uuid
-from importlib import import_module
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
@@ -28,9 +25,9 @@ from gongkai.complaints.rules import Kind
 
 from ..templatetags.portal import cn_date
 from .common import public_page
+from .double_submit import first_result
 
 DONE_KEY = "complaint_done"
-FIRST_RESULT_WAIT_SECONDS = 3.0
 SENSITIVE = ("name", "contact", "query_code")
 ANSWERS_PAGE_SIZE = 20
 
@@ -40,23 +37,6 @@ def _token(raw) -> str | None:
         return str(uuid.UUID(str(raw)))
     except ValueError:
         return None
-
-
-def _first_result(request, token: str) -> bool:
-    """Whether the first of two identical submissions has finished (and stored its result in
-    the session, which this response then keeps)."""
-    key = request.session.session_key
-    if not key:
-        return False
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    deadline = time.monotonic() + FIRST_RESULT_WAIT_SECONDS
-    while time.monotonic() <= deadline:
-        done = store(session_key=key).get(DONE_KEY)
-        if done and done.get("token") == token:
-            request.session[DONE_KEY] = done
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _render_form(request, form, token: str, status: int = 200):
@@ -94,7 +74,7 @@ def complaint_new(request):
         form.add_error(None, str(exc))
         return _render_form(request, form, token, status=429)
     except (services.Duplicate, IntegrityError):  # IntegrityError: both clicks reached the database
-        if _first_result(request, token):
+        if first_result(request, token, DONE_KEY):
             return redirect("portal:complaint_done")
         form.add_error(None, _("该事项已提交，请勿重复提交。"))
         return _render_form(request, form, str(uuid.uuid4()))
