@@ -14,6 +14,8 @@ class DisclosureOfficeInline(HttpsURLMixin, admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = False
+    # Shown, never edited here: only the services record a review (office_update, guide_confirm).
+    readonly_fields = ("guide_reviewed_on",)
     verbose_name = _("政府信息公开工作机构")
 
 

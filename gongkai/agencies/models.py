@@ -42,7 +42,12 @@ class Agency(models.Model):
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
     level = models.CharField(_("层级"), max_length=16, choices=AgencyLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     competent_authority = models.ForeignKey(
         "self",
@@ -108,6 +113,10 @@ class DisclosureOffice(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
     website = models.URLField(_("网址"), blank=True)
+    # The last day the office changed these details or stated they are still accurate: the
+    # guide is generated on every request, so what can go stale is only what the office keeps.
+    # Null: never. Set by the services (agency_upsert, office_update, guide_confirm), never by hand.
+    guide_reviewed_on = models.DateField(_("指南更新日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("政府信息公开工作机构")

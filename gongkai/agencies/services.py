@@ -1,13 +1,18 @@
 """State changes of the agency directory: one entry point each (STYLE.md, habit 3).
 
 ``actor=None`` is the operator at the command line (the audit trail records "system"); any
-other actor must be a superuser or an administrator whose scope covers the agency.
+other actor must be a superuser or an administrator whose scope covers the agency (for the
+guide's office details, also the agency's disclosure office head).
 """
 
+import re
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core.audit import audit_record
 
@@ -17,6 +22,20 @@ from .models import Agency, AgencyLevel, DisclosureOffice, ReadingPoint, Role, S
 
 class AgencyError(Exception):
     """A user error in a directory action; the message says what to fix."""
+
+
+class NotPermitted(AgencyError):
+    """The actor may not do this with this agency."""
+
+
+# Who keeps the guide's office details (公开指南, Art. 12) current.
+GUIDE_ROLES = (Role.ADMINISTRATOR, Role.OFFICE_HEAD)
+# Every write that records a review of the guide puts the day in its audit event's ``after``
+# under this key (in the hash chain), so the review in force on any past day can be found
+# again: the office row only keeps the latest (selectors.guide_reviews_as_of).
+GUIDE_REVIEW_KEY = "guide_reviewed_on"
+GUIDE_REVIEW_ACTIONS = ("agency_create", "agency_update", "office_update", "guide_confirm")
+POSTCODE_RE = re.compile(r"\d{6}")
 
 
 @dataclass(frozen=True)
@@ -82,17 +101,50 @@ def _target_parent(data: AgencyData, agency: Agency | None) -> Agency | None:
     return parent
 
 
-def _save_office(agency: Agency, office: OfficeData | None) -> None:
-    if office is None:
-        return
-    row = DisclosureOffice.objects.filter(agency=agency).first() or DisclosureOffice(agency=agency)
-    for name, value in asdict(office).items():
+def _office_fields(row: DisclosureOffice) -> dict:
+    return {f: getattr(row, f) for f in OfficeData.__dataclass_fields__}
+
+
+def _office_snapshot(row: DisclosureOffice) -> dict:
+    """The audited view of an office: its published fields and the review day."""
+    reviewed = row.guide_reviewed_on
+    return {**_office_fields(row), GUIDE_REVIEW_KEY: reviewed.isoformat() if reviewed else None}
+
+
+def _label(field: str) -> str:
+    """The field's name (电子邮箱：) to put before a message about it, so it says what to fix."""
+    names = OfficeData.__dataclass_fields__
+    return f"{DisclosureOffice._meta.get_field(field).verbose_name}：" if field in names else ""
+
+
+def _office_apply(row: DisclosureOffice, data: OfficeData) -> bool:
+    """Copy ``data`` onto ``row`` and check it; True when a published field changes."""
+    changed = row.pk is None or _office_fields(row) != asdict(data)
+    for name, value in asdict(data).items():
         setattr(row, name, value)
+    errors = []
     try:
         row.full_clean(exclude=["agency"])
     except ValidationError as exc:
-        raise AgencyError("；".join(m for msgs in exc.message_dict.values() for m in msgs)) from exc
+        errors = [f"{_label(field)}{m}" for field, msgs in exc.message_dict.items() for m in msgs]
+    if row.postcode and not POSTCODE_RE.fullmatch(row.postcode):
+        errors.append(_("邮政编码应为6位数字。"))
+    if errors:
+        raise AgencyError("；".join(str(m) for m in errors))
+    return changed
+
+
+def _save_office(agency: Agency, office: OfficeData | None) -> date | None:
+    """Write the office; a change of what the guide publishes counts as a review of the guide
+    (returned), an unchanged office is left alone."""
+    if office is None:
+        return None
+    row = DisclosureOffice.objects.filter(agency=agency).first() or DisclosureOffice(agency=agency)
+    if not _office_apply(row, office):
+        return None
+    row.guide_reviewed_on = timezone.localdate()
     row.save()
+    return row.guide_reviewed_on
 
 
 @transaction.atomic
@@ -128,15 +180,66 @@ def agency_upsert(*, data: AgencyData, actor=None) -> tuple[Agency, str]:
         parent,
     )
     agency.save()
-    _save_office(agency, data.office)
+    reviewed = _save_office(agency, data.office)
+    after = agency_snapshot(agency)
+    if reviewed is not None:
+        after[GUIDE_REVIEW_KEY] = reviewed.isoformat()
     audit_record(
         actor=actor,
         action="agency_create" if before is None else "agency_update",
         obj=agency,
         before=before,
-        after=agency_snapshot(agency),
+        after=after,
     )
     return agency, "created" if before is None else "updated"
+
+
+def can_manage_guide(user, agency: Agency) -> bool:
+    """Keeping the guide's office details is the agency administrator's or the disclosure
+    office head's (``None``: the operator at the command line)."""
+    return user is None or has_role(user, agency, *GUIDE_ROLES)
+
+
+def _require_guide_keeper(actor, agency: Agency) -> None:
+    if not can_manage_guide(actor, agency):
+        raise NotPermitted(_("您无权维护该机关的公开指南。"))
+
+
+@transaction.atomic
+def office_update(*, agency: Agency, data: OfficeData, actor) -> DisclosureOffice:
+    """The office edits the details its guide states (name, address, hours, phone, fax,
+    e-mail, postcode, website); saving them, changed or not, records today as the day the
+    guide was last reviewed (Art. 12). Creates the office when the agency has none."""
+    _require_guide_keeper(actor, agency)
+    row = DisclosureOffice.objects.select_for_update().filter(agency=agency).first()
+    before = _office_snapshot(row) if row is not None else None
+    row = row or DisclosureOffice(agency=agency)
+    _office_apply(row, data)
+    row.guide_reviewed_on = timezone.localdate()
+    row.save()
+    audit_record(actor=actor, action="office_update", obj=agency, before=before, after=_office_snapshot(row))
+    return row
+
+
+@transaction.atomic
+def guide_confirm(*, agency: Agency, actor) -> DisclosureOffice:
+    """The office states that the details its guide gives are still accurate: today becomes
+    the day the guide was last reviewed."""
+    _require_guide_keeper(actor, agency)
+    row = DisclosureOffice.objects.select_for_update().filter(agency=agency).first()
+    if row is None:
+        raise AgencyError(_("本机关尚未登记政府信息公开工作机构，请先填写并保存机构信息。"))
+    before = _office_snapshot(row)[GUIDE_REVIEW_KEY]
+    row.guide_reviewed_on = timezone.localdate()
+    row.save(update_fields=["guide_reviewed_on"])
+    audit_record(
+        actor=actor,
+        action="guide_confirm",
+        obj=agency,
+        before={GUIDE_REVIEW_KEY: before},
+        after={GUIDE_REVIEW_KEY: row.guide_reviewed_on.isoformat()},
+    )
+    return row
 
 
 @transaction.atomic

@@ -134,18 +134,27 @@ ANNUAL_REPORT = {
     "properties": {
         "agency": AGENCY_REF,
         "year": {"type": "integer"},
-        "format": {"type": "string", "description": "表格式样：2021（国办公开办函〔2021〕30号）"},
+        "format": {
+            "type": "string",
+            "enum": ["2019", "2021"],
+            "description": "表格式样：2021（国办公开办函〔2021〕30号）；2019（国办公开办函〔2019〕60号试行格式，"
+            "用于2019、2020年度）",
+        },
         "tables": {
             "type": "object",
             "properties": {
                 "table1": {
                     "type": "object",
-                    "description": "regulations、normative_documents 各含 issued、repealed、in_force；"
-                    "licensing、penalty、enforcement 各含 decisions；fees 含 amount_10k_yuan（万元，字符串）",
+                    "description": "2021式样：regulations、normative_documents 各含 issued、repealed、in_force；"
+                    "licensing、penalty、enforcement 各含 decisions；fees 含 amount_10k_yuan（万元，字符串）。"
+                    "2019式样：regulations、normative_documents 各含 made、published、public_total；"
+                    "licensing、other_services、penalty、enforcement 各含 previous_items、change（可为负数）、"
+                    "decisions；fees 含 previous_items、change；procurement 含 projects、amount_10k_yuan",
                 },
                 "table2": {
                     "type": "object",
-                    "description": "行 → 列 → 件数；列为六类申请人与 total",
+                    "description": "行 → 列 → 件数；列为六类申请人与 total；2019式样中 other_handling"
+                    "（六）为单独一行，没有 other_no_correction、other_fee_unpaid、other",
                     "additionalProperties": _COUNTS,
                 },
                 "table3": {
@@ -183,6 +192,15 @@ ANNUAL_REPORT = {
             "additionalProperties": {"type": "string"},
         },
         "fees_text": {"type": "string", "description": "第六部分开头的信息处理费说明，由 fees_section 生成"},
+        "assessment_section": {
+            "type": "object",
+            "description": "本年度考核结果 assessment（scheme、total、rank、ranked）与公众评价 evaluation"
+            "（ratings、mean）；平台没有相关记录时为空对象",
+        },
+        "assessment_text": {
+            "type": "string",
+            "description": "第六部分的考核与评价说明，由 assessment_section 生成",
+        },
         "explanations": {"type": "object", "additionalProperties": {"type": "string"}},
         "url": {"type": ["string", "null"], "description": "门户网站上的报告页面"},
     },

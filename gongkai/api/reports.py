@@ -5,11 +5,11 @@ explanations of any broken rule. A draft is never served: 404, as for no report 
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from gongkai.reports.presentation import fees_paragraph, published_report
+from gongkai.reports.presentation import assessment_paragraph, fees_paragraph, published_report
 
 from .views import PUBLIC_CACHE, _error, _json
 
-REPORT_KEYS = ("agency", "year", "format", "tables", "checks", "manual", "fees_section")
+REPORT_KEYS = ("agency", "year", "format", "tables", "checks", "manual", "fees_section", "assessment_section")
 
 
 def _portal_report_url(request, code: str, year: int) -> str | None:
@@ -33,6 +33,7 @@ def annual_report(request, agency_code: str, year: int):
             "published_at": report.published_at.isoformat(),
             "narrative": report.narrative,
             "fees_text": fees_paragraph(data),  # section 六's opening sentence, from fees_section
+            "assessment_text": assessment_paragraph(data),  # and its sentences on assessment
             "explanations": report.explanations,
             "url": _portal_report_url(request, report.agency.code, report.year),
         }

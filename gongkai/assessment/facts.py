@@ -6,6 +6,7 @@ from datetime import date
 from django.apps import apps
 from django.db.models import Count, F, Max, Q, Sum
 
+from gongkai.agencies.selectors import guide_reviews_as_of
 from gongkai.applications.models import Application, RemedyCase
 from gongkai.applications.rules import OPEN_STATES
 from gongkai.catalogue.models import Document
@@ -81,6 +82,10 @@ def facts_for(agency_ids: list[int], period: Period, *, today: date) -> dict[int
         .annotate(last=Max("published_on"))
     ):
         facts[row["agency_id"]].last_published_on = row["last"]
+
+    # A review after ``end`` says nothing about the period: the one in force on ``end`` counts.
+    for pk, reviewed in guide_reviews_as_of(agency_ids, end).items():
+        facts[pk].guide_reviewed_on = reviewed
 
     upheld_counts = _upheld_counts_selector()
     if upheld_counts is not None:

@@ -13,6 +13,10 @@ Formulas (``target`` is the indicator's configured target; defaults in DEFAULT_T
   period with the result corrected (纠正); ``target`` = points deducted per case.
 - catalogue_current: days from the last publication to the period's end (or today, if
   earlier): 100 up to ``target`` days, falling linearly to 0 at twice ``target``; never published: 0.
+- guide_current: days from the last review of the disclosure guide's office details (edited or
+  confirmed accurate, on or before the period's end) to the period's end (or today, if earlier),
+  same scale as catalogue_current; never reviewed, not known to have been reviewed by then, or
+  no disclosure office: 0.
 - complaints_upheld: ``max(0, 100 - target * n)``, n = complaints upheld in the period.
 - manual: the score entered by the assessor (0-100).
 
@@ -36,6 +40,7 @@ class IndicatorKey(models.TextChoices):
     REVERSED = "reversed", _("复议诉讼被纠错件数")
     CATALOGUE_CURRENT = "catalogue_current", _("目录更新及时")
     COMPLAINTS_UPHELD = "complaints_upheld", _("举报属实件数")
+    GUIDE_CURRENT = "guide_current", _("公开指南及时更新")
     MANUAL = "manual", _("人工评分")
 
 
@@ -46,6 +51,7 @@ DEFAULT_TARGETS = {
     IndicatorKey.REVERSED: Decimal(20),
     IndicatorKey.CATALOGUE_CURRENT: Decimal(30),
     IndicatorKey.COMPLAINTS_UPHELD: Decimal(20),
+    IndicatorKey.GUIDE_CURRENT: Decimal(365),
     IndicatorKey.MANUAL: Decimal(100),
 }
 
@@ -105,6 +111,7 @@ class AgencyFacts:
     reversed: int = 0
     last_published_on: date | None = None
     complaints_upheld: int | None = None  # None: complaints are not tracked on this platform
+    guide_reviewed_on: date | None = None  # the last review on or before the period's end
 
 
 def _rate_score(good: int, bad: int, target: Decimal) -> float | None:
@@ -131,6 +138,10 @@ def _freshness_score(last: date | None, as_of: date, target: Decimal) -> float:
     return float(Decimal(100) * (2 * target - days) / target)
 
 
+def _as_of(period: Period, today: date | None) -> date:
+    return min(period.end, today) if today else period.end
+
+
 def indicator_score(
     key: str, facts: AgencyFacts, period: Period, *, target: Decimal | None = None,
     today: date | None = None, manual: Decimal | None = None,
@@ -148,8 +159,9 @@ def indicator_score(
     elif key == IndicatorKey.COMPLAINTS_UPHELD:
         score = _deduction_score(facts.complaints_upheld, target)
     elif key == IndicatorKey.CATALOGUE_CURRENT:
-        as_of = min(period.end, today) if today else period.end
-        score = _freshness_score(facts.last_published_on, as_of, target)
+        score = _freshness_score(facts.last_published_on, _as_of(period, today), target)
+    elif key == IndicatorKey.GUIDE_CURRENT:
+        score = _freshness_score(facts.guide_reviewed_on, _as_of(period, today), target)
     elif key == IndicatorKey.MANUAL:
         score = None if manual is None else float(max(Decimal(0), min(Decimal(100), Decimal(manual))))
     else:

@@ -8,6 +8,7 @@ from django.db.models import Count
 from gongkai.agencies.models import Agency, StaffRole
 
 from .models import AssessmentResult, Evaluation, Scheme
+from .scoring import DEFAULT_TARGETS, IndicatorKey
 from .services import ASSESSOR_ROLES, assessed_agencies
 
 
@@ -23,6 +24,18 @@ def authorities_for(user) -> list[Agency]:
 
 def scheme_for_year(year: int) -> Scheme | None:
     return Scheme.objects.filter(year=year, active=True).prefetch_related("indicators").order_by("pk").first()
+
+
+def guide_review_limit_days(year: int) -> int:
+    """How many days a review of the disclosure guide keeps it current: the target of the
+    guide_current indicator in the year's active scheme, else the default (365)."""
+    scheme = scheme_for_year(year)
+    targets = [
+        i.target
+        for i in (scheme.indicators.all() if scheme else [])
+        if i.key == IndicatorKey.GUIDE_CURRENT and i.target is not None
+    ]
+    return int(targets[0] if targets else DEFAULT_TARGETS[IndicatorKey.GUIDE_CURRENT])
 
 
 def results_for(scheme: Scheme, authority: Agency, period: str) -> list[AssessmentResult]:
@@ -73,3 +86,25 @@ def evaluation_summary(
         s.total += row["rating"] * row["n"]
         s.distribution[row["rating"]] += row["n"]
     return summary
+
+
+def report_assessment(agency: Agency, year: int) -> dict:
+    """What section 六 of the agency's annual report for ``year`` states about supervision:
+    ``assessment`` {scheme, total, rank, ranked} from its yearly result (when computed) and
+    ``evaluation`` {ratings, mean} from the public's ratings in the year (when there were any)."""
+    section: dict = {}
+    result = result_for_report(agency, year)
+    if result is not None and result.total is not None:
+        ranked = AssessmentResult.objects.filter(
+            scheme=result.scheme_id, period=result.period, rank__isnull=False
+        ).count()
+        section["assessment"] = {
+            "scheme": result.scheme.name,
+            "total": format(result.total.normalize(), "f"),
+            "rank": result.rank,
+            "ranked": ranked,
+        }
+    ratings = evaluation_summary([agency.pk], start=date(year, 1, 1), end=date(year, 12, 31))[agency.pk]
+    if ratings.count:
+        section["evaluation"] = {"ratings": ratings.count, "mean": ratings.mean}
+    return section

@@ -61,6 +61,23 @@ TABLE1_DECISION_TYPES: dict[str, str] = {
     "penalty": PowerType.PENALTY,
     "enforcement": PowerType.ENFORCEMENT,
 }
+# The rows of 2019's trial form of Table 1 (上一年项目数量, 本年增/减, 处理决定数量) and the power
+# types each counts: item (五) is 行政许可 and 其他对外管理服务事项 (every other power serving or
+# managing the public), item (六) 行政处罚 and 行政强制, item (八) 行政事业性收费, i.e. the levies.
+TRIAL_TABLE1_TYPES: dict[str, tuple[str, ...]] = {
+    "licensing": (PowerType.LICENSING,),
+    "other_services": (
+        PowerType.INSPECTION,
+        PowerType.CONFIRMATION,
+        PowerType.BENEFIT,
+        PowerType.REWARD,
+        PowerType.ADJUDICATION,
+        PowerType.OTHER,
+    ),
+    "penalty": (PowerType.PENALTY,),
+    "enforcement": (PowerType.ENFORCEMENT,),
+    "fees": (PowerType.LEVY,),
+}
 
 
 class Power(models.Model):

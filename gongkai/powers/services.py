@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.access import has_role
-from gongkai.agencies.models import Agency, Role
+from gongkai.agencies.models import Agency
 from gongkai.core.audit import audit_record
 
 from .models import DecisionCount, Power, PowerVersion
+from .selectors import MANAGING_ROLES
 
 FIRST_YEAR = 1990  # decision counts before the first power lists (2015) are historical imports
 
@@ -64,7 +65,7 @@ VERSION_FIELDS = tuple(f.name for f in fields(VersionFields))
 
 def can_manage_powers(user, agency: Agency) -> bool:
     """Keeping the power list is the agency administrator's or the disclosure office head's."""
-    return user is None or has_role(user, agency, Role.ADMINISTRATOR, Role.OFFICE_HEAD)
+    return user is None or has_role(user, agency, *MANAGING_ROLES)
 
 
 def _require(actor, agency: Agency) -> None:

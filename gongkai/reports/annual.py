@@ -19,10 +19,10 @@ from gongkai.catalogue.models import Document, Validity, Visibility
 from gongkai.core.models import AuditEvent
 
 from .checks import annual_report_checks
-from .models import AnnualReport, ManualFigure, ManualKey, ReportStatus
+from .models import MANUAL_KEYS, AnnualReport, ManualFigure, ManualKey, ReportStatus
 from .rows import (
     APPLICANT_COLUMNS,
-    FORMAT_2021,
+    FORMAT_2019,
     RESULT_GROUPS,
     SUBTOTALS,
     TABLE1_DECISION_ROWS,
@@ -31,6 +31,10 @@ from .rows import (
     TABLE2_KEYS,
     TABLE3_KINDS,
     TABLE3_PARTS,
+    TRIAL_DOCUMENT_ROWS,
+    TRIAL_ITEM_ROWS,
+    report_format,
+    table2_keys,
 )
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "table1_counts",
     "table2_counts",
     "table3_counts",
+    "trial_table1_counts",
 ]
 
 # Governments report by 31 March, their departments (and every other body) by 31 January.
@@ -217,24 +222,28 @@ def _manual_figures(agencies: QuerySet, year: int) -> dict[str, Decimal]:
     return {row["key"]: row["total"] for row in rows}
 
 
-def _decisions(agencies: QuerySet, year: int, key: str, manual: dict) -> int:
-    """Decisions of one Table 1 row: from the power lists where an agency recorded counts for
-    that row, else the figure entered by hand for it. A hand figure that was not used is
-    dropped from ``manual`` so the report marks only cells that really were typed."""
-    from gongkai.powers.selectors import decision_totals_by_agency
-
-    recorded = decision_totals_by_agency(agencies, year)
-    listed = [agency_id for agency_id, totals in recorded.items() if key in totals]
-    from_lists = sum(recorded[agency_id][key] for agency_id in listed)
-    manual_key = f"table1.{key}.decisions"
+def _listed_or_typed(agencies: QuerySet, year: int, path: str, listed: dict[int, int], manual: dict):
+    """One Table 1 cell: the power lists' figure of each agency in ``listed`` (agency id →
+    figure) plus the figure entered by hand under ``path`` by every other agency. A hand figure
+    that was not used is dropped from ``manual`` so the report marks only cells really typed."""
     typed = (
-        ManualFigure.objects.filter(agency__in=agencies, year=year, key=manual_key)
-        .exclude(agency_id__in=listed)
+        ManualFigure.objects.filter(agency__in=agencies, year=year, key=path)
+        .exclude(agency_id__in=list(listed))
         .aggregate(total=Sum("value"))["total"]
     )
     if typed is None:
-        manual.pop(manual_key, None)
-    return int(from_lists + (typed or 0))
+        manual.pop(path, None)
+    return sum(listed.values()) + (typed or 0)
+
+
+def _decisions(agencies: QuerySet, year: int, key: str, manual: dict) -> int:
+    """Decisions of one Table 1 row: from the power lists where an agency recorded counts for
+    that row, else the figure entered by hand for it."""
+    from gongkai.powers.selectors import decision_totals_by_agency
+
+    recorded = decision_totals_by_agency(agencies, year)
+    listed = {agency_id: totals[key] for agency_id, totals in recorded.items() if key in totals}
+    return int(_listed_or_typed(agencies, year, f"table1.{key}.decisions", listed, manual))
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -251,6 +260,43 @@ def table1_counts(agencies: QuerySet, year: int, manual: dict[str, Decimal] | No
     for key, _label in TABLE1_DECISION_ROWS:
         table[key] = {"decisions": _decisions(agencies, year, key, manual)}
     table["fees"] = {"amount_10k_yuan": _decimal_text(manual.get(ManualKey.FEES, Decimal(0)))}
+    return table
+
+
+def _trial_documents(agencies: QuerySet, genre: str, year: int) -> dict:
+    """2019's columns: made (成文) in the year, newly disclosed in it, disclosed in all by its end."""
+    start, end = _bounds(year)
+    docs = Document.objects.filter(
+        agency__in=agencies, genre__name=genre, visibility=Visibility.PUBLIC, published_on__isnull=False
+    ).order_by()
+    return docs.aggregate(
+        made=Count("pk", filter=Q(written_on__gte=start, written_on__lte=end)),
+        published=Count("pk", filter=Q(published_on__gte=start, published_on__lte=end)),
+        public_total=Count("pk", filter=Q(published_on__lte=end)),
+    )
+
+
+def trial_table1_counts(agencies: QuerySet, year: int, manual: dict[str, Decimal] | None = None) -> dict:
+    """Table 1 in 2019's trial layout: documents from the catalogue; for items (五), (六) and
+    (八) the items last year, this year's change and the decisions, from the power lists of the
+    agencies that keep them (decisions: that recorded counts for the year), else entered by
+    hand; government procurement (九) entered by hand."""
+    from gongkai.powers.selectors import trial_figures_by_agency
+
+    manual = manual if manual is not None else _manual_figures(agencies, year)
+    table = {key: _trial_documents(agencies, genre, year) for key, genre, _label in TRIAL_DOCUMENT_ROWS}
+    figures = trial_figures_by_agency(agencies, year)
+    for key, _label in TRIAL_ITEM_ROWS:
+        kept = {agency_id: rows[key] for agency_id, rows in figures.items() if key in rows}
+        cells = ("previous_items", "change") if key == "fees" else ("previous_items", "change", "decisions")
+        table[key] = {}
+        for cell in cells:
+            listed = {agency_id: row[cell] for agency_id, row in kept.items() if cell in row}
+            table[key][cell] = int(_listed_or_typed(agencies, year, f"table1.{key}.{cell}", listed, manual))
+    table["procurement"] = {
+        "projects": int(manual.get(ManualKey.TRIAL_PROCUREMENT_PROJECTS, 0)),
+        "amount_10k_yuan": _decimal_text(manual.get(ManualKey.TRIAL_PROCUREMENT_AMOUNT, Decimal(0))),
+    }
     return table
 
 
@@ -281,18 +327,23 @@ def fees_section(agencies: QuerySet, year: int) -> dict:
 
 
 def _report(agencies: QuerySet, agency: Agency, year: int) -> dict:
-    manual = _manual_figures(agencies, year)
+    # Reports on 2019 and 2020 (and older imported years) use the trial layout of
+    # 国办公开办函〔2019〕60号, later ones that of 国办公开办函〔2021〕30号.
+    fmt = report_format(year)
+    manual = {key: value for key, value in _manual_figures(agencies, year).items() if key in MANUAL_KEYS[fmt]}
+    if fmt == FORMAT_2019:
+        table1 = trial_table1_counts(agencies, year, manual)
+        # One row （六）其他处理: its numbered sub-rows of 2021 are not part of the form.
+        table2 = {
+            row: cells for row, cells in table2_counts(agencies, year).items() if row in table2_keys(fmt)
+        }
+    else:
+        table1, table2 = table1_counts(agencies, year, manual), table2_counts(agencies, year)
     return {
         "agency": {"code": agency.code, "name": agency.name},
         "year": year,
-        # Generated reports use the layout of 国办公开办函〔2021〕30号 whatever the year; the 2019
-        # trial layout (for 2019 and 2020) is not generated.
-        "format": FORMAT_2021,
-        "tables": {
-            "table1": table1_counts(agencies, year, manual),
-            "table2": table2_counts(agencies, year),
-            "table3": table3_counts(agencies, year),
-        },
+        "format": fmt,
+        "tables": {"table1": table1, "table2": table2, "table3": table3_counts(agencies, year)},
         "checks": [],
         "manual": sorted(manual),
         "fees_section": fees_section(agencies, year),
@@ -318,8 +369,12 @@ def previous_report(agency: Agency, year: int) -> dict | None:
 def annual_report_data(*, agency: Agency, year: int) -> dict:
     """The whole report of ``agency`` for ``year`` from the platform's records, with the broken
     rules in ``checks`` (empty when consistent) and the cells entered by hand in ``manual``."""
+    from gongkai.assessment.selectors import report_assessment
+
     data = _report(_only(agency), agency, year)
     data["checks"] = annual_report_checks(data, previous_report(agency, year))
+    # Section 六 states the year's assessment result and the public's ratings, when there are any.
+    data["assessment_section"] = report_assessment(agency, year)
     return data
 
 

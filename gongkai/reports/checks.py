@@ -8,11 +8,12 @@ explanation of a broken rule is stored under its name (AnnualReport.explanations
 from .rows import (
     APPLICANT_COLUMNS,
     RESULT_GROUPS,
-    SUBTOTALS,
     TABLE2_COLUMNS,
-    TABLE2_KEYS,
     TABLE3_KINDS,
     TABLE3_PARTS,
+    data_format,
+    table2_keys,
+    table2_subtotals,
 )
 
 RULE_WITHHELD = "（三）不予公开 = 1至8项之和"
@@ -52,9 +53,9 @@ def _broken(rule: str, column: str, expected: int, actual: int, row: str | None 
     return [{"rule": rule, "column": column, "row": row, "expected": expected, "actual": actual}]
 
 
-def _table2_column(table: dict, column: str) -> list[dict]:
+def _table2_column(table: dict, column: str, subtotals: dict[str, tuple[str, ...]]) -> list[dict]:
     broken = []
-    for subtotal, leaves in SUBTOTALS.items():
+    for subtotal, leaves in subtotals.items():
         expected = sum(_cell(table, leaf, column) for leaf in leaves)
         broken += _broken(
             SUBTOTAL_RULES[subtotal], column, expected, _cell(table, subtotal, column), subtotal
@@ -70,13 +71,15 @@ def _table2_column(table: dict, column: str) -> list[dict]:
 def annual_report_checks(data: dict, previous: dict | None = None) -> list[dict]:
     """Every broken rule of ``data`` (an annual_report_data() dict) as {"rule", "column", "row",
     "expected", "actual"}; empty when the report is consistent. ``previous`` is last year's
-    report for the same agency: its 四 must be this year's 二."""
+    report for the same agency: its 四 must be this year's 二 (whatever the layout of either:
+    both have 四 and 二). In 2019's trial layout （六）其他处理 has no sub-rows to add up."""
     tables = data.get("tables") or {}
     table2, table3 = tables.get("table2") or {}, tables.get("table3") or {}
+    fmt = data_format(data)
     broken = []
     for column in TABLE2_COLUMNS:
-        broken += _table2_column(table2, column)
-    for row in TABLE2_KEYS:
+        broken += _table2_column(table2, column, table2_subtotals(fmt))
+    for row in table2_keys(fmt):
         expected = sum(_cell(table2, row, column) for column in APPLICANT_COLUMNS)
         broken += _broken(RULE_TOTAL_COLUMN, "total", expected, _cell(table2, row, "total"), row)
     last = ((previous or {}).get("tables") or {}).get("table2")

@@ -35,12 +35,13 @@ from .layout import (
     MANUAL_MARK,
     MANUAL_NOTE,
     SECTIONS,
-    TABLE1_BLOCKS,
     Grid,
     report_grids,
     report_title,
     report_title_parts,
+    table1_blocks,
 )
+from .rows import data_format
 
 APP_DIR = Path(__file__).resolve().parent
 STYLESHEET = APP_DIR / "static" / "reports" / "annual_report.css"
@@ -203,7 +204,11 @@ def report_pdf(data: dict, narrative: dict | None) -> bytes:
     text = html.unescape(re.sub(r"<[^>]*>", "", page))
     archive = pymupdf.Archive()
     archive.add(cjk_font_subset(text + string.printable + PAGE_NUMBER_CHARS), "serif-regular.otf")
-    bold = report_title(data) + "".join(h for _k, h in SECTIONS) + "".join(b.heading for b in TABLE1_BLOCKS)
+    bold = (
+        report_title(data)
+        + "".join(h for _k, h in SECTIONS)
+        + "".join(b.heading for b in table1_blocks(data_format(data)))
+    )
     archive.add(cjk_font_subset(bold + string.printable, bold=True), "serif-bold.otf")
     title, *sections = re.findall(r"<h1\b.*?</h1>|<section\b.*?</section>", page, re.S)
     blocks = [(title + sections[0], False)] + [(s, "<table" in s) for s in sections[1:]]

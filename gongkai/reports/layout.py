@@ -1,5 +1,6 @@
-"""The national layout of the annual report's tables (国办公开办函〔2021〕30号): the three tables as
-grids of cells that every export (web page, PDF, DOCX, XLSX) draws the same way.
+"""The national layout of the annual report's tables (国办公开办函〔2021〕30号, and for reports on
+2019 and 2020 the trial layout of 国办公开办函〔2019〕60号): the three tables as grids of cells that
+every export (web page, PDF, DOCX, XLSX) draws the same way.
 
 Keys and labels come from ``rows`` (one place for the computation, the checker and the exports);
 this module adds how the official form lays them out. Table 2 follows the form: three label
@@ -13,10 +14,11 @@ Hand-entered figures (``data["manual"]``, paths such as ``"table1.fees.amount_10
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from math import lcm
 
 from . import rows
 
-SUPPORTED_FORMATS = (rows.FORMAT_2021,)
+SUPPORTED_FORMATS = rows.FORMATS
 # Sections 一 to 六 in order: (key, heading); the keys of 二–四 are the tables'.
 _overview, *_closing = rows.NARRATIVE_SECTIONS
 SECTIONS = tuple((key, str(heading)) for key, heading in (_overview, *rows.TABLE_SECTIONS, *_closing))
@@ -71,6 +73,34 @@ TABLE1_BLOCKS = (
     ),
     Block(str(rows.TABLE1_BLOCKS[3]), (TABLE1_FEES_COLUMN,), (TABLE1_FEES,)),
 )
+_ITEMS = _labelled(rows.TRIAL_ITEM_COLUMNS)
+_ITEM_ROWS = dict(_labelled(rows.TRIAL_ITEM_ROWS))
+
+
+def _item_rows(*keys: str) -> tuple[tuple[str, str], ...]:
+    return tuple((key, _ITEM_ROWS[key]) for key in keys)
+
+
+_trial_headings = [str(heading) for heading in rows.TRIAL_TABLE1_BLOCKS]
+TRIAL_TABLE1_BLOCKS = (
+    Block(
+        _trial_headings[0],
+        _labelled(rows.TRIAL_DOCUMENT_COLUMNS),
+        tuple((key, str(label)) for key, _genre, label in rows.TRIAL_DOCUMENT_ROWS),
+    ),
+    Block(_trial_headings[1], _ITEMS, _item_rows("licensing", "other_services")),
+    Block(_trial_headings[2], _ITEMS, _item_rows("penalty", "enforcement")),
+    Block(_trial_headings[3], _ITEMS[:2], _item_rows("fees")),  # items, no decisions
+    Block(
+        _trial_headings[4],
+        _labelled(rows.TRIAL_PROCUREMENT_COLUMNS),
+        ((rows.TRIAL_PROCUREMENT_ROW[0], str(rows.TRIAL_PROCUREMENT_ROW[1])),),
+    ),
+)
+
+
+def table1_blocks(fmt: str) -> tuple[Block, ...]:
+    return TRIAL_TABLE1_BLOCKS if fmt == rows.FORMAT_2019 else TABLE1_BLOCKS
 
 
 def table3_kinds() -> tuple[tuple[str, str, str], ...]:
@@ -176,12 +206,15 @@ class _Figures:
 
 
 def table1_grid(data: dict) -> Grid:
-    """Table 1: per article item a heading row, 信息内容 with the figure columns, then its rows;
-    a block with one figure column spans it over the three."""
+    """Table 1: per article item a heading row, 信息内容 with the figure columns, then its rows.
+    The figure area is split into as many columns as every block's count divides (three in
+    2021's layout, six in 2019's), so a block with fewer figure columns spans them evenly."""
     figures, cells, r = _Figures(data), [], 0
-    for block in TABLE1_BLOCKS:
-        span = 3 // len(block.columns)
-        cells.append(Cell(r, 0, block.heading, kind="block", colspan=4))
+    blocks = table1_blocks(rows.data_format(data))
+    n = lcm(*(len(block.columns) for block in blocks))
+    for block in blocks:
+        span = n // len(block.columns)
+        cells.append(Cell(r, 0, block.heading, kind="block", colspan=1 + n))
         cells.append(Cell(r + 1, 0, TABLE1_CONTENT, kind="head"))
         cells += [
             Cell(r + 1, 1 + i * span, label, kind="head", colspan=span)
@@ -193,14 +226,14 @@ def table1_grid(data: dict) -> Grid:
             for i, (key, _label) in enumerate(block.columns):
                 cells.append(figures.cell("table1", row_key, key, (r, 1 + i * span), colspan=span))
             r += 1
-    return Grid("table1", tuple(cells), (31, 23, 23, 23), head_rows=0)
+    return Grid("table1", tuple(cells), (31, *(round(69 / n, 4),) * n), head_rows=0)
 
 
-def _table2_tree() -> list[tuple[str, str, list]]:
-    """rows.TABLE2_ROWS (flat, with depths) as a tree of (key, label, children)."""
+def _table2_tree(fmt: str) -> list[tuple[str, str, list]]:
+    """The layout's Table 2 rows (flat, with depths) as a tree of (key, label, children)."""
     root: list = []
     stack = [(-1, root)]
-    for key, label, depth in rows.TABLE2_ROWS:
+    for key, label, depth in rows.table2_rows(fmt):
         node = (key, str(label), [])
         while stack[-1][0] >= depth:
             stack.pop()
@@ -241,7 +274,7 @@ def table2_grid(data: dict) -> Grid:
             row += 1
         return row
 
-    place(_table2_tree(), 3, 0)
+    place(_table2_tree(rows.data_format(data)), 3, 0)
     return Grid("table2", tuple(cells), (8.5, 14.5, 28) + (7,) * n, head_rows=3)
 
 
@@ -264,7 +297,7 @@ def table3_grid(data: dict) -> Grid:
 
 def report_grids(data: dict) -> dict[str, Grid]:
     """The three tables of a report in the national layout, keyed table1..table3."""
-    fmt = str(data.get("format") or rows.FORMAT_2021)
+    fmt = rows.data_format(data)
     if fmt not in SUPPORTED_FORMATS:
         raise ValueError(
             f"annual report layout {fmt!r} cannot be exported yet (supported: {', '.join(SUPPORTED_FORMATS)})"

@@ -7,15 +7,65 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
 
+from .rows import FORMAT_2019, FORMAT_2021
+
 
 class ManualKey(models.TextChoices):
     """Figures of Table 1 that come from outside the platform (until the power lists hold them).
-    The value is a path into the report's JSON, so the `manual` list names the cell it fills."""
+    The value is a path into the report's JSON, so the `manual` list names the cell it fills.
+    The TRIAL_ ones are cells of 2019's trial layout only (rows.FORMAT_2019)."""
 
     LICENSING = "table1.licensing.decisions", _("行政许可：本年处理决定数量")
     PENALTY = "table1.penalty.decisions", _("行政处罚：本年处理决定数量")
     ENFORCEMENT = "table1.enforcement.decisions", _("行政强制：本年处理决定数量")
     FEES = "table1.fees.amount_10k_yuan", _("行政事业性收费：本年收费金额（万元）")
+    TRIAL_LICENSING_PREVIOUS = "table1.licensing.previous_items", _("行政许可：上一年项目数量")
+    TRIAL_LICENSING_CHANGE = "table1.licensing.change", _("行政许可：本年增/减")
+    TRIAL_SERVICES_PREVIOUS = (
+        "table1.other_services.previous_items",
+        _("其他对外管理服务事项：上一年项目数量"),
+    )
+    TRIAL_SERVICES_CHANGE = "table1.other_services.change", _("其他对外管理服务事项：本年增/减")
+    TRIAL_SERVICES = "table1.other_services.decisions", _("其他对外管理服务事项：处理决定数量")
+    TRIAL_PENALTY_PREVIOUS = "table1.penalty.previous_items", _("行政处罚：上一年项目数量")
+    TRIAL_PENALTY_CHANGE = "table1.penalty.change", _("行政处罚：本年增/减")
+    TRIAL_ENFORCEMENT_PREVIOUS = "table1.enforcement.previous_items", _("行政强制：上一年项目数量")
+    TRIAL_ENFORCEMENT_CHANGE = "table1.enforcement.change", _("行政强制：本年增/减")
+    TRIAL_FEES_PREVIOUS = "table1.fees.previous_items", _("行政事业性收费：上一年项目数量")
+    TRIAL_FEES_CHANGE = "table1.fees.change", _("行政事业性收费：本年增/减")
+    TRIAL_PROCUREMENT_PROJECTS = "table1.procurement.projects", _("政府集中采购：采购项目数量")
+    TRIAL_PROCUREMENT_AMOUNT = "table1.procurement.amount_10k_yuan", _("政府集中采购：采购总金额（万元）")
+
+
+# The hand-entered figures of each layout, in the order of the form.
+MANUAL_KEYS: dict[str, tuple[str, ...]] = {
+    FORMAT_2021: (ManualKey.LICENSING, ManualKey.PENALTY, ManualKey.ENFORCEMENT, ManualKey.FEES),
+    FORMAT_2019: (
+        ManualKey.TRIAL_LICENSING_PREVIOUS,
+        ManualKey.TRIAL_LICENSING_CHANGE,
+        ManualKey.LICENSING,
+        ManualKey.TRIAL_SERVICES_PREVIOUS,
+        ManualKey.TRIAL_SERVICES_CHANGE,
+        ManualKey.TRIAL_SERVICES,
+        ManualKey.TRIAL_PENALTY_PREVIOUS,
+        ManualKey.TRIAL_PENALTY_CHANGE,
+        ManualKey.PENALTY,
+        ManualKey.TRIAL_ENFORCEMENT_PREVIOUS,
+        ManualKey.TRIAL_ENFORCEMENT_CHANGE,
+        ManualKey.ENFORCEMENT,
+        ManualKey.TRIAL_FEES_PREVIOUS,
+        ManualKey.TRIAL_FEES_CHANGE,
+        ManualKey.TRIAL_PROCUREMENT_PROJECTS,
+        ManualKey.TRIAL_PROCUREMENT_AMOUNT,
+    ),
+}
+# Amounts in 万元 (up to four decimals); every other figure is a whole number.
+AMOUNT_KEYS = (ManualKey.FEES, ManualKey.TRIAL_PROCUREMENT_AMOUNT)
+
+
+def manual_key_signed(key: str) -> bool:
+    """本年增/减 may be negative (fewer items than the year before); no other figure may."""
+    return key.endswith(".change")
 
 
 class ManualFigure(models.Model):
@@ -36,7 +86,11 @@ class ManualFigure(models.Model):
         verbose_name_plural = _("手工填报数据")
         constraints = [
             models.UniqueConstraint(fields=["agency", "year", "key"], name="unique_manual_figure"),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="manual_figure_not_negative"),
+            # Only 本年增/减 (a key ending in ".change") may be negative.
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0) | models.Q(key__endswith=".change"),
+                name="manual_figure_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:

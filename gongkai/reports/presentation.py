@@ -41,9 +41,38 @@ def fees_paragraph(data: dict) -> str:
     }
 
 
+def assessment_paragraph(data: dict) -> str:
+    """Section 六's sentences on supervision, from ``data["assessment_section"]``: the yearly
+    assessment result and the public's ratings. Empty when the platform holds neither."""
+    section = data.get("assessment_section") or {}
+    sentences = []
+    if assessment := section.get("assessment"):
+        text = _("本年度政府信息公开工作考核（%(scheme)s）得分%(total)s分") % {
+            "scheme": assessment.get("scheme", ""),
+            "total": assessment.get("total", ""),
+        }
+        if assessment.get("rank") and assessment.get("ranked"):
+            text += _("，在%(ranked)s个被考核机关中排名第%(rank)s") % {
+                "ranked": assessment["ranked"],
+                "rank": assessment["rank"],
+            }
+        sentences.append(text + "。")
+    if evaluation := section.get("evaluation"):
+        sentences.append(
+            _("本年度公众对本机关政府信息公开工作评价%(ratings)s次，平均%(mean)s分（满分5分）。")
+            % {"ratings": evaluation.get("ratings", 0), "mean": evaluation.get("mean", "")}
+        )
+    return "".join(sentences)
+
+
+def generated_paragraphs(data: dict) -> str:
+    """Everything section 六 opens with that the platform fills in: fees, then supervision."""
+    return "\n\n".join(p for p in (fees_paragraph(data), assessment_paragraph(data)) if p)
+
+
 def report_narrative(report: AnnualReport) -> dict:
-    """The narrative as exported: the office's text with the fee paragraph of section 六."""
-    return {**(report.narrative or {}), "fees_section": fees_paragraph(report.data or {})}
+    """The narrative as exported: the office's text with section 六's generated paragraphs."""
+    return {**(report.narrative or {}), "fees_section": generated_paragraphs(report.data or {})}
 
 
 def _body(data: dict, narrative: dict | None) -> str:

@@ -1,12 +1,36 @@
 """The tables of the annual report as data (annual-report.md; interfaces.md, "Annual report
 JSON"): keys of the JSON, the official labels of 国办公开办函〔2021〕30号 and the order in which
-they are laid out. One place for the computation, the checker and every export format."""
+they are laid out. One place for the computation, the checker and every export format.
+
+Reports for 2019 and 2020 use the trial layout of 国办公开办函〔2019〕60号 (FORMAT_2019): Table 1
+has other columns and a procurement block, and （六）其他处理 of Table 2 is a single row. Where the
+two layouts differ, the names below say which one they describe (TRIAL_… for 2019's)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.rules import OUTCOME_GROUP, ApplicantType, Outcome
 
 FORMAT_2021 = "2021"
+FORMAT_2019 = "2019"  # the trial layout, for the reports on 2019 and 2020
+FORMATS = (FORMAT_2019, FORMAT_2021)
+LAST_TRIAL_YEAR = 2020
+
+
+def report_format(year: int) -> str:
+    """The layout a report on ``year`` is written in. Before 2019 there was no national table
+    form; such years (historical imports) are laid out in the trial form, the nearest one."""
+    return FORMAT_2019 if year <= LAST_TRIAL_YEAR else FORMAT_2021
+
+
+def data_format(data: dict) -> str:
+    """The layout of a report's JSON: its ``format``, else the one of its year (older stored
+    snapshots carry no format and were all generated in 2021's layout)."""
+    fmt = data.get("format")
+    if fmt:
+        return str(fmt)
+    year = data.get("year")
+    return report_format(int(year)) if isinstance(year, int) else FORMAT_2021
+
 
 # --- Table 2 ---------------------------------------------------------------------------------
 
@@ -77,6 +101,29 @@ TABLE2_ROWS: tuple[tuple[str, str, int], ...] = (
     ("carried_forward", _("四、结转下年度继续办理"), 0),
 )
 TABLE2_KEYS: tuple[str, ...] = tuple(key for key, _label, _depth in TABLE2_ROWS if key != "results")
+# 2019's form: （六）其他处理 is one row without numbered sub-rows, so it holds its own figure.
+TRIAL_TABLE2_ROWS: tuple[tuple[str, str, int], ...] = tuple(
+    row for row in TABLE2_ROWS if row[0] not in SUBTOTALS["other_handling"]
+)
+TRIAL_TABLE2_KEYS: tuple[str, ...] = tuple(
+    key for key, _label, _depth in TRIAL_TABLE2_ROWS if key != "results"
+)
+TRIAL_SUBTOTALS = {group: leaves for group, leaves in SUBTOTALS.items() if group != "other_handling"}
+
+
+def table2_rows(fmt: str) -> tuple[tuple[str, str, int], ...]:
+    return TRIAL_TABLE2_ROWS if fmt == FORMAT_2019 else TABLE2_ROWS
+
+
+def table2_keys(fmt: str) -> tuple[str, ...]:
+    return TRIAL_TABLE2_KEYS if fmt == FORMAT_2019 else TABLE2_KEYS
+
+
+def table2_subtotals(fmt: str) -> dict[str, tuple[str, ...]]:
+    """The groups whose figure is the sum of their numbered sub-rows, in the given layout."""
+    return TRIAL_SUBTOTALS if fmt == FORMAT_2019 else SUBTOTALS
+
+
 # The official header note of the 总计 column.
 TABLE2_NOTE = _("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
 
@@ -121,6 +168,38 @@ TABLE1_BLOCKS = (
     _("第二十条第（六）项"),
     _("第二十条第（八）项"),
 )
+
+# 2019's trial form of Table 1: documents made, newly disclosed and disclosed in all; for the
+# powers of items (五), (六) and (八) the number of items last year, this year's change and the
+# decisions; and item (九), government procurement, which the platform does not hold.
+TRIAL_DOCUMENT_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("regulations", REGULATION_GENRE, _("规章")),
+    ("normative_documents", NORMATIVE_GENRE, _("规范性文件")),
+)
+TRIAL_DOCUMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("made", _("本年新制作数量")),
+    ("published", _("本年新公开数量")),
+    ("public_total", _("对外公开总数量")),
+)
+TRIAL_ITEM_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("previous_items", _("上一年项目数量")),
+    ("change", _("本年增/减")),
+    ("decisions", _("处理决定数量")),
+)
+TRIAL_ITEM_ROWS: tuple[tuple[str, str], ...] = (
+    ("licensing", _("行政许可")),
+    ("other_services", _("其他对外管理服务事项")),
+    ("penalty", _("行政处罚")),
+    ("enforcement", _("行政强制")),
+    ("fees", _("行政事业性收费")),
+)
+TRIAL_PROCUREMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("projects", _("采购项目数量")),
+    # The form prints no unit; amounts are kept in 万元 like 2021's fee income.
+    ("amount_10k_yuan", _("采购总金额（单位：万元）")),
+)
+TRIAL_PROCUREMENT_ROW = ("procurement", _("政府集中采购"))
+TRIAL_TABLE1_BLOCKS = (*TABLE1_BLOCKS, _("第二十条第（九）项"))
 
 # --- narrative -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from gongkai.core.audit import audit_record
 
 from .annual import annual_report_data
 from .checks import ALL_RULES, broken_rules
-from .models import AnnualReport, ManualFigure, ManualKey, ReportStatus
+from .models import AMOUNT_KEYS, AnnualReport, ManualFigure, ManualKey, ReportStatus, manual_key_signed
 from .rows import NARRATIVE_SECTIONS
 
 NARRATIVE_KEYS = tuple(key for key, _label in NARRATIVE_SECTIONS)
@@ -183,11 +183,13 @@ def _figure_value(key: str, value) -> Decimal:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite() or number < 0:
+    if number is None or not number.is_finite():
+        raise ReportError(_("请填写数值。"))
+    if number < 0 and not manual_key_signed(key):
         raise ReportError(_("请填写不小于0的数值。"))
-    if key != ManualKey.FEES and number != number.to_integral_value():
-        raise ReportError(_("处理决定数量应为整数。"))
-    if number >= Decimal("1e12"):
+    if key not in AMOUNT_KEYS and number != number.to_integral_value():
+        raise ReportError(_("件数应为整数。"))
+    if abs(number) >= Decimal("1e12"):
         raise ReportError(_("数值过大，请核实。"))
     if number != number.quantize(Decimal("0.0001")):
         raise ReportError(_("金额（万元）最多保留四位小数。"))

@@ -5,20 +5,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.reports.checks import ALL_RULES
-from gongkai.reports.models import ManualKey
+from gongkai.reports.models import AMOUNT_KEYS, MANUAL_KEYS, ManualKey, manual_key_signed
 from gongkai.reports.rows import NARRATIVE_SECTIONS
 from gongkai.reports.services import MAX_NARRATIVE
 
 from .selectors_reports import default_year, report_years, summary_agencies
 
 MAX_EXPLANATION = 2000
-# Form field name → the Table 1 figure it fills (ManualKey).
-FIGURE_FIELDS: dict[str, str] = {
-    "licensing": ManualKey.LICENSING,
-    "penalty": ManualKey.PENALTY,
-    "enforcement": ManualKey.ENFORCEMENT,
-    "fees": ManualKey.FEES,
+# Field names of 2021's figures; any other (2019's trial layout) is named "<row>_<cell>".
+_FIELD_NAMES = {
+    ManualKey.LICENSING: "licensing",
+    ManualKey.PENALTY: "penalty",
+    ManualKey.ENFORCEMENT: "enforcement",
+    ManualKey.FEES: "fees",
 }
+
+
+def figure_fields(fmt: str) -> dict[str, str]:
+    """Form field name → the Table 1 figure it fills (ManualKey), for a report in layout ``fmt``."""
+    fields = {}
+    for key in MANUAL_KEYS[fmt]:
+        _table, row, cell = key.split(".")
+        fields[_FIELD_NAMES.get(key, f"{row}_{cell}")] = key
+    return fields
 
 
 def explain_prefix(rule: str) -> str:
@@ -70,35 +79,38 @@ class ExplainForm(forms.Form):
 
 
 class FiguresForm(forms.Form):
-    """Table 1 figures the platform does not hold, with where each comes from. A figure once
-    entered can be corrected (to 0 as well) but not removed."""
+    """Table 1 figures the platform does not hold, with where each comes from, for the layout
+    of the report's year. A figure once entered can be corrected (to 0 as well) but not removed."""
 
-    licensing = forms.IntegerField(label=ManualKey.LICENSING.label, required=False, min_value=0)
-    licensing_note = forms.CharField(label=_("行政许可：数据来源"), required=False, max_length=300)
-    penalty = forms.IntegerField(label=ManualKey.PENALTY.label, required=False, min_value=0)
-    penalty_note = forms.CharField(label=_("行政处罚：数据来源"), required=False, max_length=300)
-    enforcement = forms.IntegerField(label=ManualKey.ENFORCEMENT.label, required=False, min_value=0)
-    enforcement_note = forms.CharField(label=_("行政强制：数据来源"), required=False, max_length=300)
-    fees = forms.DecimalField(
-        label=ManualKey.FEES.label, required=False, min_value=0, max_digits=16, decimal_places=4
-    )
-    fees_note = forms.CharField(label=_("行政事业性收费：数据来源"), required=False, max_length=300)
-
-    def __init__(self, *args, entered: dict, **kwargs):
+    def __init__(self, *args, entered: dict, fmt: str, **kwargs):
         """``entered``: the figures already entered, by ManualKey (selectors_reports.manual_figures)."""
         kwargs.setdefault("prefix", "figures")
+        self.figure_fields = figure_fields(fmt)
         initial = {}
-        for name, key in FIGURE_FIELDS.items():
+        for name, key in self.figure_fields.items():
             if key in entered:
-                initial[name] = entered[key].value.normalize() if name == "fees" else int(entered[key].value)
+                value = entered[key].value
+                initial[name] = value.normalize() if key in AMOUNT_KEYS else int(value)
                 initial[f"{name}_note"] = entered[key].note
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.entered = entered
+        for name, key in self.figure_fields.items():
+            label = ManualKey(key).label
+            if key in AMOUNT_KEYS:
+                field = forms.DecimalField(min_value=0, max_digits=16, decimal_places=4)
+            else:
+                field = forms.IntegerField(min_value=None if manual_key_signed(key) else 0)
+            field.label, field.required = label, False
+            self.fields[name] = field
+            row_label = str(label).split("：")[0]
+            self.fields[f"{name}_note"] = forms.CharField(
+                label=_("%(row)s：数据来源") % {"row": row_label}, required=False, max_length=300
+            )
 
     def clean(self):
         data = super().clean()
-        for name, key in FIGURE_FIELDS.items():
+        for name, key in self.figure_fields.items():
             if data.get(name) is None and key in self.entered and name not in self.errors:
                 self.add_error(name, _("已填报的数字不能删除；本年没有此项的，请填写0。"))
         return data
@@ -106,7 +118,7 @@ class FiguresForm(forms.Form):
     def changes(self) -> list[tuple[str, object, str]]:
         """(ManualKey, value, note) for each figure typed in that differs from what is stored."""
         out = []
-        for name, key in FIGURE_FIELDS.items():
+        for name, key in self.figure_fields.items():
             value, note = self.cleaned_data.get(name), (self.cleaned_data.get(f"{name}_note") or "").strip()
             if value is None:
                 continue

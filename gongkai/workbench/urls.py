@@ -7,6 +7,8 @@ from gongkai.assessment import views_staff as assessment
 
 from .views import actions, application_actions, applications, dashboard, documents, exports, records
 from .views import complaints as complaint_views
+from .views import guide as guide_views
+from .views import powers as power_views
 from .views import reports as report_views
 from .views import statistics as statistics_views
 
@@ -169,8 +171,23 @@ urlpatterns += [
     ),
 ]
 
+# Power lists (权力清单): listed in tests/test_powers.py.
+urlpatterns += [
+    path("powers/", power_views.power_list, name="power_list"),
+    path("powers/new/", power_views.power_new, name="power_new"),
+    path("powers/<int:pk>/", power_views.power_detail, name="power_detail"),
+    path("powers/<int:pk>/revise/", power_views.power_revise, name="power_revise"),
+    path("powers/<int:pk>/decisions/", power_views.power_decision_count, name="power_decision_count"),
+]
+
 # Statistics (统计): listed in tests/test_statistics_pages.py.
 urlpatterns += [
     path("statistics/", statistics_views.statistics, name="statistics"),
     path("statistics/data.<str:fmt>", statistics_views.statistics_data, name="statistics_data"),
+]
+
+# The disclosure guide's office details (公开指南): listed in tests/test_access.py.
+urlpatterns += [
+    path("guide/", guide_views.guide, name="guide"),
+    path("guide/confirm/", guide_views.guide_confirm, name="guide_confirm"),
 ]

@@ -11,8 +11,17 @@ from gongkai.catalogue.tests.factories import make_agency, make_document
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HIT_KEYS = {
-    "index_no", "title", "agency", "doc_no", "subject", "genre",
-    "written_on", "published_on", "validity", "url", "highlight",
+    "index_no",
+    "title",
+    "agency",
+    "doc_no",
+    "subject",
+    "genre",
+    "written_on",
+    "published_on",
+    "validity",
+    "url",
+    "highlight",
 }
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from gongkai.assessment.scoring import (
+    DEFAULT_TARGETS,
     AgencyFacts,
     IndicatorKey,
     PeriodError,
@@ -107,3 +108,34 @@ def test_total_is_the_weighted_mean_of_the_indicators_that_apply():
 
 def test_ranking_shares_places_on_equal_totals_and_skips_the_next():
     assert rank({1: 90.0, 2: 95.0, 3: 90.0, 4: 70.0, 5: None}) == {1: 2, 2: 1, 3: 2, 4: 4, 5: None}
+
+
+def test_guide_is_current_for_a_year_after_its_review_then_falls_to_zero_at_two_years():
+    year = period_parse("2026")  # ends 2026-12-31
+
+    def score(reviewed, period=year, **kw):
+        return indicator_score(
+            IndicatorKey.GUIDE_CURRENT, AgencyFacts(guide_reviewed_on=reviewed), period, **kw
+        )
+
+    assert score(date(2026, 12, 31)) == 100.0  # reviewed on the last day
+    assert score(date(2026, 1, 1)) == 100.0  # 364 days
+    assert score(date(2025, 12, 31)) == 100.0  # 365 days: the target itself
+    assert score(date(2025, 12, 30)) == 99.73  # 366 days: (730 - 366) / 365
+    assert score(date(2025, 7, 2)) == 50.14  # 547 days: about halfway between 365 and 730
+    assert score(date(2024, 12, 31)) == 0.0  # 730 days: twice the target
+    assert score(date(2020, 1, 1)) == 0.0
+    assert score(None) == 0.0  # never reviewed, or no disclosure office: not left out
+    assert score(date(2026, 3, 1), target=Decimal(10)) == 0.0
+    assert score(date(2026, 12, 16), target=Decimal(10)) == 50.0  # 15 days of 10..20
+
+
+def test_guide_review_of_a_running_period_is_measured_to_today():
+    facts = AgencyFacts(guide_reviewed_on=date(2025, 1, 10))
+    # Measured to the quarter's end (2026-03-31) it would be 445 days old; to today, 375.
+    assert indicator_score(IndicatorKey.GUIDE_CURRENT, facts, Q1, today=date(2026, 1, 20)) == 97.26
+    assert indicator_score(IndicatorKey.GUIDE_CURRENT, facts, Q1) == 78.08
+
+
+def test_every_indicator_has_a_default_target():
+    assert set(IndicatorKey) == set(DEFAULT_TARGETS)

@@ -171,7 +171,9 @@ def test_the_report_names_the_agency_and_the_format(agency):
     data = annual_report_data(agency=agency, year=YEAR)
     assert data["agency"] == {"code": agency.code, "name": "江州市财政局"}
     assert (data["year"], data["format"], data["manual"]) == (YEAR, "2021", [])
-    assert set(data) == {"agency", "year", "format", "tables", "checks", "manual", "fees_section"}
+    assert set(data) == {
+        "agency", "year", "format", "tables", "checks", "manual", "fees_section", "assessment_section"
+    }  # fmt: skip
 
 
 def test_another_agencys_applications_are_not_counted(agency):

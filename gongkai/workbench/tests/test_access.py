@@ -76,6 +76,13 @@ STAFF_URLS = [
     StaffUrl("document_change", kwargs=lambda w: {"pk": w.published.pk}),
     StaffUrl("document_change", kwargs=lambda w: {"pk": w.published.pk}, method="post", ok=302,
              data=lambda w: {"kind": "withdraw", "reason": "内容有误"}),
+    # The guide's office details: the office head of A; the outsider keeps B's, not A's.
+    StaffUrl("guide", user=lambda w: w.a.office_head, data=lambda w: {"agency": w.a.agency.pk},
+             hidden=lambda w: [w.a.agency.name]),
+    StaffUrl("guide", method="post", user=lambda w: w.a.office_head, ok=302, hidden=lambda w: [w.a.agency.name],
+             data=lambda w: {"agency": w.a.agency.pk, "name": "江州市教育局办公室", "phone": "0792-8221001"}),
+    StaffUrl("guide_confirm", method="post", user=lambda w: w.a.office_head, ok=302,
+             data=lambda w: {"agency": w.a.agency.pk}),
 ]  # fmt: skip
 
 
@@ -97,6 +104,9 @@ def test_every_workbench_url_is_walked():
     from .test_statistics_pages import STATISTICS_URLS
 
     walked |= {u.name for u in STATISTICS_URLS}
+    from .test_powers import POWER_URLS
+
+    walked |= {u.name for u in POWER_URLS}
     assert patterns - walked == set(), "add the new workbench URL to a walked list"
 
 

@@ -144,6 +144,35 @@ def test_figures_entered_by_hand_fill_table_1_and_are_marked(client, office):
     assert ManualFigure.objects.get(agency=agency, year=YEAR, key=ManualKey.LICENSING).value == 120
 
 
+def test_a_2020_report_is_written_in_the_trial_layout_with_its_own_hand_figures(client, office):
+    agency = office.agency
+    client.force_login(office.clerk)
+    _post(client, "report_start", agency, 2020)
+    page = client.get(_url("report_detail", agency, 2020)).content.decode()
+    for label in ("第二十条第（九）项", "本年新制作数量", "其他对外管理服务事项", "政府集中采购"):
+        assert label in page, label
+    assert 'name="figures-fees"' not in page  # 2021's fee income is not a cell of this layout
+    _post(client, "report_figures", agency, 2020, {
+        "figures-penalty_previous_items": "120", "figures-penalty_change": "-15",
+        "figures-procurement_amount_10k_yuan": "25.1", "figures-procurement_amount_10k_yuan_note": "采购系统",
+    })  # fmt: skip
+    table1 = AnnualReport.objects.get(agency=agency, year=2020).data["tables"]["table1"]
+    assert table1["penalty"] == {"previous_items": 120, "change": -15, "decisions": 0}
+    assert table1["procurement"] == {"projects": 0, "amount_10k_yuan": "25.1"}
+    page = client.get(_url("report_detail", agency, 2020)).content.decode()
+    assert 'value="-15"' in page and 'value="采购系统"' in page
+    # Only 本年增/减 may fall below zero; the form says so and keeps what was typed.
+    response = client.post(
+        _url("report_figures", agency, 2020),
+        {"figures-penalty_previous_items": "-3", "figures-penalty_change": "-15",
+         "figures-procurement_amount_10k_yuan": "25.1"},
+    )  # fmt: skip
+    assert response.status_code == 400 and 'value="-3"' in response.content.decode()
+    assert (
+        ManualFigure.objects.get(agency=agency, year=2020, key=ManualKey.TRIAL_PENALTY_PREVIOUS).value == 120
+    )
+
+
 def test_every_download_opens(client, office):
     agency = office.agency
     client.force_login(office.clerk)

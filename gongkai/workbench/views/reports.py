@@ -26,10 +26,17 @@ from gongkai.reports.models import AnnualReport, ManualKey, ReportStatus
 from gongkai.reports.presentation import (
     DOWNLOAD_FORMATS,
     fees_paragraph,
+    generated_paragraphs,
     report_file,
     report_tables_html,
 )
-from gongkai.reports.rows import NARRATIVE_SECTIONS, TABLE2_COLUMN_LABELS, TABLE2_ROWS, TABLE3_KINDS
+from gongkai.reports.rows import (
+    NARRATIVE_SECTIONS,
+    TABLE2_COLUMN_LABELS,
+    TABLE2_ROWS,
+    TABLE3_KINDS,
+    report_format,
+)
 from gongkai.reports.services import NotPermitted, ReportError
 
 from .. import selectors_reports as selectors
@@ -102,10 +109,10 @@ def render_report(request, report: AnnualReport, *, forms: dict | None = None, e
         "narrative": [(label, report.narrative.get(key, "")) for key, label in NARRATIVE_SECTIONS],
         "narrative_form": forms.get("narrative") or NarrativeForm(initial=report.narrative),
         "figures_form": forms.get("figures")
-        or FiguresForm(entered=selectors.manual_figures(agency, report.year)),
+        or FiguresForm(entered=selectors.manual_figures(agency, report.year), fmt=report_format(report.year)),
         "manual": [key.label for key in ManualKey if key.value in manual],
         "fees": data.get("fees_section") or {},
-        "fees_paragraph": fees_paragraph(data),
+        "fees_paragraph": generated_paragraphs(data),
         "tables": report_tables_html(data),
         "downloads": DOWNLOAD_FORMATS,
         "error": error,
@@ -255,7 +262,9 @@ def report_explain(request, code: str, year: int):
 @staff_required
 def report_figures(request, code: str, year: int):
     r = _get(request, code, year)
-    form = FiguresForm(request.POST, entered=selectors.manual_figures(r.agency, r.year))
+    form = FiguresForm(
+        request.POST, entered=selectors.manual_figures(r.agency, r.year), fmt=report_format(r.year)
+    )
 
     @transaction.atomic
     def save(_data):
