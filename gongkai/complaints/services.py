@@ -7,7 +7,7 @@ agencies above it read (selectors.py). The complainant is the public: no actor, 
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
@@ -161,11 +161,19 @@ def _check_rate(*, client_ip: str | None, contact: str) -> None:
 
 
 def complaint_submit(
-    *, data: dict, client_ip: str | None = None, idempotency_key: str | None = None
+    *,
+    data: dict,
+    client_ip: str | None = None,
+    idempotency_key: str | None = None,
+    received_at: datetime | None = None,
 ) -> Submitted:
     """A complaint or suggestion from the portal (validated by ComplaintForm), received when
     sent, routed at once and given its answer date. A retried submission with the same
-    idempotency key is refused, so a double click makes one."""
+    idempotency key is refused, so a double click makes one. ``received_at`` is for one that
+    arrived earlier by other means (a letter, the demo's history), never from the public form:
+    its answer date counts from that day."""
+    if received_at is not None and received_at > timezone.now():
+        raise ComplaintError(_("收到时间不能晚于当前时间。"))
     code, code_hash = _new_code_and_hash()
     with transaction.atomic():
         if idempotency_key and Complaint.objects.filter(idempotency_key=idempotency_key).exists():
@@ -173,7 +181,7 @@ def complaint_submit(
         contact = (data.get("contact") or "").strip()
         _check_rate(client_ip=client_ip, contact=contact)
         agency, kind = data["agency"], data["kind"]
-        received_at = timezone.now()
+        received_at = received_at or timezone.now()
         due = answer_due(timezone.localdate(received_at))
         for _attempt in range(5):  # a tracking number is random; a collision is retried
             tracking_no = _new_tracking_no(kind, timezone.localdate(received_at))

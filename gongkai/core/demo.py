@@ -36,6 +36,7 @@ CITY = "1136990005260181XC"
 CITY_EDUCATION = "113699000661318636"
 CITY_HEALTH = "11369900082199358U"
 CITY_ENVIRONMENT = "11369900096030828X"
+CITY_HOUSING = "113699000462819442"
 DISTRICT = "11369902018190930M"
 DISTRICT_CIVIL_AFFAIRS = "11369902054323198B"
 TOWNSHIP = "11369902048757491U"
@@ -48,7 +49,7 @@ DEMO_ADMINISTRATORS = {
     CITY_EDUCATION: "jz-jyj-admin",
     "11369900009139092Q": "jz-czj-admin",
     CITY_ENVIRONMENT: "jz-sthjj-admin",
-    "113699000462819442": "jz-zjj-admin",
+    CITY_HOUSING: "jz-zjj-admin",
     CITY_HEALTH: "jz-wjw-admin",
     DISTRICT: "binjiang-admin",
     "11369902078657977C": "bj-jtj-admin",
@@ -270,11 +271,23 @@ class DemoLogin:
 
 
 @dataclass
+class SupervisionSummary:
+    """What the supervision demos added this run (all zero when loaded before)."""
+
+    complaints: int = 0
+    powers: int = 0
+    applications: int = 0  # last year's history, imported for the annual reports
+    reports: int = 0
+    assessment_results: int = 0
+
+
+@dataclass
 class DemoSummary:
     agencies: AgencyImportResult
     documents: dict[str, DocumentImportResult] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
     corpus: Path | None = None
+    supervision: SupervisionSummary = field(default_factory=SupervisionSummary)
 
 
 def find_corpus() -> Path | None:
@@ -360,8 +373,42 @@ def _logins(password_for) -> list[DemoLogin]:
     logins.extend(DemoLogin(*row) for row in team)
     from gongkai.applications.demo import applications_demo_load
 
-    applications_demo_load(education=agencies[CITY_EDUCATION], clerk_username="jy-clerk", head_username="jy-office")
+    applications_demo_load(
+        education=agencies[CITY_EDUCATION], clerk_username="jy-clerk", head_username="jy-office"
+    )
     return logins
+
+
+def _supervision(password_for) -> tuple[list[DemoLogin], SupervisionSummary]:
+    """Complaints, power lists, last year's annual reports and the assessment, in that order:
+    the reports count the power lists' decisions, the assessment counts everything before it."""
+    from gongkai.assessment.demo import assessment_demo_load
+    from gongkai.complaints.demo import complaints_demo_load
+    from gongkai.powers.demo import powers_demo_load
+    from gongkai.publishing.demo import SUPERVISOR
+    from gongkai.reports.demo import reports_demo_load
+
+    agencies = Agency.objects.in_bulk(
+        [CITY, CITY_EDUCATION, CITY_ENVIRONMENT, CITY_HEALTH, CITY_HOUSING], field_name="code"
+    )
+    education, environment = agencies[CITY_EDUCATION], agencies[CITY_ENVIRONMENT]
+    summary = SupervisionSummary()
+    summary.complaints = complaints_demo_load(
+        education=education, health=agencies[CITY_HEALTH], environment=environment,
+        housing=agencies[CITY_HOUSING], supervisor_username=SUPERVISOR, clerk_username="jy-clerk",
+    )  # fmt: skip
+    summary.powers = powers_demo_load(
+        education=education, environment=environment, education_admin=DEMO_ADMINISTRATORS[CITY_EDUCATION],
+        environment_admin=DEMO_ADMINISTRATORS[CITY_ENVIRONMENT],
+    ).created  # fmt: skip
+    reports = reports_demo_load(
+        education=education, environment=environment, education_admin=DEMO_ADMINISTRATORS[CITY_EDUCATION],
+        environment_admin=DEMO_ADMINISTRATORS[CITY_ENVIRONMENT], education_clerk="jy-clerk",
+        education_head="jy-office", ensure_user=_ensure_user, password_for=password_for,
+    )  # fmt: skip
+    summary.applications, summary.reports = reports.applications_imported, reports.reports_started
+    summary.assessment_results = assessment_demo_load(city=agencies[CITY], supervisor_username=SUPERVISOR)
+    return [DemoLogin(*row) for row in reports.logins], summary
 
 
 def load_demo(
@@ -392,4 +439,7 @@ def load_demo(
         _link_demo_documents()
         say("Creating the staff logins…")
         summary.logins = _logins(password_for)
+        say("Loading complaints, power lists, last year's annual reports and the assessment…")
+        logins, summary.supervision = _supervision(password_for)
+        summary.logins += logins
     return summary

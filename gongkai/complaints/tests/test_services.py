@@ -1,7 +1,7 @@
 """Complaints and suggestions: routing to the body that answers, the answer date in working
 days, who may act, the states, publication without personal data, and the audit trail."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,7 +16,7 @@ from gongkai.publishing.tests.factories import make_staff
 
 from .. import services
 from ..models import Complaint
-from ..rules import Kind, State
+from ..rules import Kind, State, answer_workdays
 from .factories import MOBILE, NAME, complaint_data, make_tree, submit
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,23 @@ def test_a_submission_is_received_at_once_with_its_answer_date(tree, settings):
     assert complaint.due_on == workday_add(received_on, 10).date
     assert complaint.state == State.RECEIVED
     assert complaint.tracking_no.startswith("JB")
+
+
+def test_a_complaint_received_earlier_is_due_from_its_day_of_receipt(tree):
+    received_at = timezone.now() - timedelta(days=40)
+    complaint = services.complaint_submit(data=complaint_data(tree.bureau), received_at=received_at).complaint
+    received_on = timezone.localdate(received_at)
+    assert complaint.received_at == received_at
+    assert complaint.due_on == workday_add(received_on, answer_workdays()).date
+    assert Complaint.objects.overdue(timezone.localdate()).filter(pk=complaint.pk).exists()
+
+
+def test_a_receipt_time_in_the_future_is_refused(tree):
+    with pytest.raises(services.ComplaintError):
+        services.complaint_submit(
+            data=complaint_data(tree.bureau), received_at=timezone.now() + timedelta(hours=1)
+        )
+    assert not Complaint.objects.exists()
 
 
 def test_overdue_is_derived_from_the_stored_due_date(tree):

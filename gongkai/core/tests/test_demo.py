@@ -5,16 +5,24 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency, DisclosureOffice, ReadingPoint, Role, StaffRole
+from gongkai.applications.models import Application
+from gongkai.assessment.models import AssessmentResult, ManualScore, Scheme
 from gongkai.catalogue.models import Document, Validity, Visibility
+from gongkai.complaints.models import Complaint
+from gongkai.complaints.rules import State
 from gongkai.core import demo
 from gongkai.core.checksums import is_valid_agency_code, is_valid_uscc
 from gongkai.core.models import AuditEvent
 from gongkai.core.tests.helpers import ensure_taxonomy, write_corpus
+from gongkai.powers.models import DecisionCount, Power, PowerVersion
 from gongkai.publishing import demo as publishing_demo
 from gongkai.publishing.models import Submission
+from gongkai.reports import demo as reports_demo
+from gongkai.reports.models import AnnualReport, ReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +49,15 @@ def counts() -> dict:
         "users": get_user_model().objects.count(),
         "roles": StaffRole.objects.count(),
         "interpretations": Document.interprets.through.objects.count(),
+        "complaints": Complaint.objects.count(),
+        "powers": Power.objects.count(),
+        "power_versions": PowerVersion.objects.count(),
+        "decision_counts": DecisionCount.objects.count(),
+        "applications": Application.objects.count(),
+        "reports": AnnualReport.objects.count(),
+        "schemes": Scheme.objects.count(),
+        "manual_scores": ManualScore.objects.count(),
+        "assessment_results": AssessmentResult.objects.count(),
     }
 
 
@@ -56,6 +73,7 @@ def test_loading_the_demo_twice_duplicates_nothing(corpus, fast_passwords):
     after_first = counts()
     second = demo.load_demo(corpus=corpus)
     assert counts() == after_first
+    assert second.supervision == demo.SupervisionSummary()  # nothing added the second time
     assert (second.agencies.created, second.agencies.updated) == (0, 0)
     assert all(result.imported == 0 for result in second.documents.values())
     assert first.documents[demo.STATE_COUNCIL].imported == CORPUS_LINES
@@ -90,13 +108,62 @@ def test_the_demo_links_an_interpretation_and_a_repeal(corpus, fast_passwords):
 def test_the_printed_logins_work_and_carry_the_administrator_role(client, corpus, fast_passwords):
     summary = demo.load_demo(corpus=corpus)
     assert summary.logins[0].username == demo.SUPERUSER
-    assert len(summary.logins) == 1 + len(demo.DEMO_ADMINISTRATORS) + len(publishing_demo.TEAM) + 1
+    assert len(summary.logins) == 1 + len(demo.DEMO_ADMINISTRATORS) + len(publishing_demo.TEAM) + 2
+    assert summary.logins[-1].username == reports_demo.ENVIRONMENT_CLERK
     for login in summary.logins[:3]:
         assert client.login(username=login.username, password=login.password)
     city_admin = get_user_model().objects.get(username=demo.DEMO_ADMINISTRATORS[demo.CITY])
     district = Agency.objects.get(code=demo.DISTRICT)
     assert has_role(city_admin, district, Role.ADMINISTRATOR)  # administrators reach the agencies below
     assert get_user_model().objects.get(username=demo.SUPERUSER).is_superuser
+
+
+def test_the_demo_has_complaints_power_lists_reports_and_an_assessment(fast_passwords):
+    ensure_taxonomy()
+    demo.load_demo(corpus=None)
+    first = _supervision_state()
+    demo.load_demo(corpus=None)
+    assert _supervision_state() == first  # a second load changes nothing, timestamps included
+
+    today = timezone.localdate()
+    complaints = Complaint.objects.all()
+    assert {c.state for c in complaints} == {State.RECEIVED, State.INVESTIGATING, State.ANSWERED}
+    assert sorted(c.upheld for c in complaints.filter(state=State.ANSWERED)) == [False, True]
+    assert complaints.published().count() == 1
+    assert complaints.overdue(today).count() == 1
+
+    education, environment = (
+        Agency.objects.get(code=code) for code in (demo.CITY_EDUCATION, demo.CITY_ENVIRONMENT)
+    )
+    assert {p.agency for p in Power.objects.all()} == {education, environment}
+    assert len({p.type for p in Power.objects.all()}) >= 4
+    revised = Power.objects.get(versions__effective_from__year=today.year)
+    assert revised.versions.count() == 2
+    assert not PowerVersion.objects.filter(procedure_steps=[]).exists()  # every power draws a flow chart
+    assert {d.year for d in DecisionCount.objects.all()} == {today.year - 1, today.year}
+
+    last_year = today.year - 1
+    published = AnnualReport.objects.get(agency=education, year=last_year, status=ReportStatus.PUBLISHED)
+    assert published.data["tables"]["table2"]["received"]["total"] > 0  # last year's history was imported
+    assert published.data["tables"]["table1"]["licensing"]["decisions"] > 0  # from the power list
+    assert all(published.narrative.values())
+    draft = AnnualReport.objects.get(agency=environment, year=last_year, status=ReportStatus.DRAFT)
+    assert draft.narrative["overview"]
+
+    results = AssessmentResult.objects.filter(period=str(last_year)).order_by("rank")
+    assert results.count() == Agency.objects.below(Agency.objects.get(code=demo.CITY)).count() - 1
+    assert results.first().rank == 1 and results.first().total > results.last().total
+
+
+def _supervision_state() -> dict:
+    return {
+        "complaints": list(Complaint.objects.values_list("pk", "state", "version", "updated_at")),
+        "reports": list(AnnualReport.objects.values_list("pk", "status", "updated_at")),
+        "decisions": list(DecisionCount.objects.values_list("pk", "count", "updated_at")),
+        "results": list(AssessmentResult.objects.values_list("pk", "total", "rank", "computed_at")),
+        "manual_scores": list(ManualScore.objects.values_list("pk", "score", "entered_at")),
+        "applications": list(Application.objects.values_list("pk", "state", "updated_at")),
+    }
 
 
 def test_passwords_are_random_unless_fixed_by_the_environment(corpus, fast_passwords, monkeypatch):

@@ -50,6 +50,12 @@ class Command(GongkaiCommand):
             f"{summary.agencies.updated + summary.agencies.unchanged} already present; "
             f"{imported} documents imported, {updated} already present."
         )
+        added = summary.supervision
+        self.say(
+            f"Supervision demo: {added.complaints} complaints, {added.powers} powers, "
+            f"{added.applications} historical applications, {added.reports} annual reports and "
+            f"{added.assessment_results} assessment results added (0 when already loaded)."
+        )
         self.stdout.write("\nStaff logins (workbench: /staff/login/, back office: /admin/):")
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
