@@ -1,20 +1,63 @@
-"""Gate for the staff workbench: signed in, and holding a staff role (or superuser)."""
+"""Gate for the staff workbench: signed in, holding a staff role (or superuser), and with
+nothing left to do first (second factor, a due password change, a mandatory enrolment)."""
 
 from functools import wraps
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
-from gongkai.agencies.models import StaffRole
+from .policy import Requirement, counts_as_staff, is_staff_member, pending_requirement
+from .signals import LOGOUT_REASON_ATTR
+
+__all__ = ["is_staff_member", "staff_account_required", "staff_gate", "staff_required", "StaffRequiredMixin"]
 
 LOGIN_URL = "accounts:login"
 
+# Views open to a signed-in user whatever is pending (signing in and out).
+OPEN_VIEWS = frozenset({"accounts:login", "accounts:login_code", "accounts:logout", "admin:logout"})
+# The one page each requirement leaves open.
+REQUIREMENT_VIEWS = {
+    Requirement.PASSWORD_CHANGE: frozenset({"accounts:password_change"}),
+    Requirement.ENROLMENT: frozenset({"accounts:two_factor"}),
+    Requirement.SECOND_FACTOR: frozenset(),
+}
+_GATE_ATTR = "_gongkai_staff_gate"
 
-def is_staff_member(user) -> bool:
-    """True for a signed-in, active user who holds at least one staff role or is a superuser."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or StaffRole.objects.filter(user=user).exists()
+
+def staff_gate(request):
+    """A redirect when the signed-in user must do something first, else None.
+
+    A session that has not used the user's second factor (one opened before the device was
+    enrolled, or by code that signs in without the sign-in pages) is ended: the user signs in
+    again, with the code. Called by :class:`~gongkai.accounts.middleware.StaffGateMiddleware`
+    for every staff and admin page and by :func:`staff_required`; worked out once per request."""
+    if not hasattr(request, _GATE_ATTR):
+        setattr(request, _GATE_ATTR, _gate(request))
+    return getattr(request, _GATE_ATTR)
+
+
+def _gate(request):
+    if not request.user.is_authenticated:
+        return None
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    if view_name in OPEN_VIEWS:
+        return None
+    requirement = pending_requirement(request.user)
+    if requirement is None or view_name in REQUIREMENT_VIEWS[requirement]:
+        return None
+    if requirement is Requirement.SECOND_FACTOR:
+        setattr(request, LOGOUT_REASON_ATTR, "second_factor")
+        logout(request)
+        messages.info(request, _("该账号已启用两步验证，请重新登录并输入动态验证码。"))
+        return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
+    if requirement is Requirement.PASSWORD_CHANGE:
+        return redirect("accounts:password_change")
+    return redirect("accounts:two_factor")
 
 
 def staff_required(view):
@@ -25,7 +68,28 @@ def staff_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
+        gate = staff_gate(request)
+        if gate is not None:
+            return gate
         if not is_staff_member(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def staff_account_required(view):
+    """For the staff member's own account pages (the second factor): like
+    :func:`staff_required`, but also open to admin-only users, whom the sign-in rules cover too."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
+        gate = staff_gate(request)
+        if gate is not None:
+            return gate
+        if not counts_as_staff(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -38,6 +102,9 @@ class StaffRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
+        gate = staff_gate(request)
+        if gate is not None:
+            return gate
         if not is_staff_member(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -1,5 +1,9 @@
+import re
+
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +19,13 @@ class AccessibleErrorsMixin:
 
     def full_clean(self):
         super().full_clean()
+        self._point_at_errors()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._point_at_errors()  # also for errors a view adds after validation (a service's)
+
+    def _point_at_errors(self):
         for name in self.errors:
             if name in self.fields:
                 bound = self[name]
@@ -64,3 +75,47 @@ class StaffPasswordChangeForm(AccessibleErrorsMixin, PasswordChangeForm):
         self.fields["new_password1"].label = _("新密码")
         self.fields["new_password2"].label = _("再次输入新密码")
         self.fields["new_password1"].widget.attrs["autocomplete"] = "new-password"
+
+    def clean_new_password1(self):
+        new = self.cleaned_data.get("new_password1")
+        # hashers.check_password, not user.check_password: no hash upgrade (a save) while validating
+        if new and check_password(new, self.user.password):
+            raise ValidationError(_("新密码不能与当前密码相同。"), code="password_unchanged")
+        return new
+
+
+class OTPTokenField(forms.CharField):
+    """The six digits an authenticator app shows; spaces ("123 456") are ignored."""
+
+    default_error_messages = {"invalid": _("请输入验证器应用显示的6位数字。")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("动态验证码"))
+        kwargs.setdefault("help_text", _("打开手机上的验证器应用，输入本平台对应的6位数字。"))
+        super().__init__(max_length=12, **kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "autocapitalize": "none", "size": 8}
+        )
+
+    def to_python(self, value):
+        value = re.sub(r"\s+", "", super().to_python(value))
+        if value and not re.fullmatch(r"[0-9]{6}", value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class OTPTokenForm(AccessibleErrorsMixin, forms.Form):
+    """The code alone: the second sign-in step, and the confirmation of a new device."""
+
+    otp_token = OTPTokenField()
+
+
+class TwoFactorDisableForm(AccessibleErrorsMixin, forms.Form):
+    """Turning the second factor off takes the password and a current code."""
+
+    password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp_token = OTPTokenField()

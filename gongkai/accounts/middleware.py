@@ -1,5 +1,6 @@
 """Re-authentication after ``GONGKAI_REAUTH_HOURS`` from sign-in, however active the user
-has been (security.md, "Identity and access"). Idle logout needs no code: the session
+has been (security.md, "Identity and access"), and the gate in front of every staff and admin
+page (second factor, password age, mandatory enrolment). Idle logout needs no code: the session
 expires ``SESSION_COOKIE_AGE`` seconds after the last request (``SESSION_SAVE_EVERY_REQUEST``)."""
 
 import time
@@ -7,8 +8,13 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .decorators import LOGIN_URL, staff_gate
 from .signals import LOGIN_AT_SESSION_KEY, LOGOUT_REASON_ATTR
 
 
@@ -41,3 +47,42 @@ class ReauthenticationMiddleware:
         if not isinstance(login_at, (int, float)):
             return True
         return time.time() - login_at > settings.GONGKAI_REAUTH_HOURS * 3600
+
+
+# URL namespaces of the pages behind the gate: the workbench (which includes the assessment's
+# staff pages), the accounts pages themselves (password change, enrolment) and the Django admin.
+GATED_NAMESPACES = frozenset({"workbench", "accounts", "admin"})
+
+
+class StaffGateMiddleware:
+    """Applies :func:`~gongkai.accounts.decorators.staff_gate` to every staff and admin page,
+    so neither a view without ``staff_required`` nor the admin escapes it.
+
+    The admin's own login form would sign in with the password alone; it sends people to the
+    staff sign-in instead, so there is one way in, with lockout, second factor and password age.
+
+    Placed after django-otp's OTPMiddleware (the gate reads ``request.user.otp_device``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or not GATED_NAMESPACES.intersection(match.namespaces):
+            return None
+        if match.view_name == "admin:login":
+            return self._admin_login(request)
+        return staff_gate(request)
+
+    @staticmethod
+    def _admin_login(request):
+        if request.user.is_authenticated:
+            # signed in but not allowed into the admin (Django sends such users here)
+            raise PermissionDenied
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("admin:index")
+        return redirect_to_login(next_url, login_url=LOGIN_URL)

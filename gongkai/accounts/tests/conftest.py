@@ -30,3 +30,19 @@ def make_user(db):
 @pytest.fixture
 def staff(make_user):
     return make_user("clerk1")
+
+
+@pytest.fixture
+def enrolled(staff):
+    """clerk1 with a confirmed TOTP device (made as the enrolment page would, then confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=staff, name="TOTP", confirmed=True)
+    return staff
+
+
+@pytest.fixture
+def no_throttle(settings):
+    """django-otp makes each retry after a wrong code wait 1, 2, 4 … seconds; tests that send
+    several codes in a row switch the wait off (one test keeps it)."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0

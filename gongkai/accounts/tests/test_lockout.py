@@ -84,16 +84,22 @@ def test_the_limit_and_cool_off_are_settings(client, staff, settings):
     assert second.status_code == 429 and "30分钟" in second.content.decode()
 
 
-def test_the_admin_login_is_locked_the_same_way(client, make_user):
+def test_the_admin_login_is_the_staff_sign_in_with_its_lockout(client, make_user):
+    """The admin's own form would sign in with the password alone (no second factor)."""
     make_user("root", superuser=True)
-    for _ in range(5):
-        response = client.post(
-            "/admin/login/", {"username": "root", "password": "wrong-password"}, REMOTE_ADDR=ATTACKER
-        )
-    assert response.status_code == 429
-    assert "登录失败次数过多" in response.content.decode()
-    response = client.post("/admin/login/", {"username": "root", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
-    assert response.status_code == 429
+    response = client.post("/admin/login/?next=/admin/auth/user/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/login/?next=/admin/auth/user/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/staff/login/?next=/admin/"
+    fifth = fail_until_locked(client, username="root")
+    assert fifth.status_code == 429
+    response = client.post(
+        LOGIN + "?next=/admin/", {"username": "root", "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE
+    )
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, staff, settings):
