@@ -26,9 +26,13 @@ COMMANDS = {
     "remind": "remind",
     "export-reading-points": "export_reading_points",
     "annual-report": "annual_report",
+    "purge-personal-data": "purge_personal_data",
+    "backup": "backup",
+    "restore": "restore",
 }
-# Commands that create or do not need the schema.
-NO_SCHEMA_CHECK = {"migrate", "demo", "createsuperuser", "scan"}
+# Commands that create or do not need the schema (a backup records how far the database is
+# migrated; a restore migrates what it restores).
+NO_SCHEMA_CHECK = {"migrate", "demo", "createsuperuser", "scan", "backup", "restore"}
 
 USAGE = """usage: gongkai COMMAND [ARGS]
 
@@ -59,6 +63,11 @@ commands:
                                package an agency's disclosed documents for reading points
   annual-report --agency CODE --year YYYY [--format json|html|pdf|docx|xlsx] [-o FILE]
                                an agency's annual report generated from its records
+  purge-personal-data [--dry-run] [--before DATE] [--json]
+                               anonymise records older than the retention period (cron)
+  backup -o FILE.tar [--json]  archive the database and uploaded files (search index excluded)
+  restore FILE.tar [--yes] [--json]
+                               restore a backup, migrate, rebuild the index, verify the audit trail
   createsuperuser              create an administrator account
 
 Run `gongkai COMMAND --help` for a command's options.

@@ -16,7 +16,9 @@ DATA_DIR = Path(os.environ.get("GONGKAI_DATA_DIR", "var")).resolve()
 DEBUG = os.environ.get("GONGKAI_DEBUG", "0") == "1"
 # The demo secret is only for the embedded default; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "gongkai-demo-insecure-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -149,6 +151,20 @@ GONGKAI_MAX_ATTACHMENT_BYTES = int(os.environ.get("GONGKAI_MAX_ATTACHMENT_BYTES"
 GONGKAI_SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "政府信息公开平台")
 # Working days to answer a complaint or suggestion: the Regulation sets none, the local rule does.
 GONGKAI_COMPLAINT_ANSWER_WORKDAYS = int(os.environ.get("GONGKAI_COMPLAINT_ANSWER_WORKDAYS", 15))
+# Years personal data of closed applications and answered complaints is kept before
+# `gongkai purge-personal-data` anonymises it (security.md; default and reasons: core/retention.py).
+GONGKAI_PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("GONGKAI_PERSONAL_DATA_RETENTION_YEARS", 5))
+# Throttles (progress lookups, submissions, page ratings) count in Django's cache. Several
+# worker processes must share one: GONGKAI_REDIS_URL (e.g. redis://127.0.0.1:6379/0) selects
+# Redis; without it each process counts for itself, which suits a single process (the demo).
+if os.environ.get("GONGKAI_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GONGKAI_REDIS_URL"],
+            "KEY_PREFIX": "gongkai",
+        }
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

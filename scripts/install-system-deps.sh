@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the platform and its tests need: Python's venv, Chromium for the browser
-# tests, and a CJK font so generated PDFs and screenshots render Chinese.
+# tests, a CJK font so generated PDFs and screenshots render Chinese, and the PostgreSQL client
+# programs (pg_dump, pg_restore, psql) that `gongkai backup`/`restore` use on PostgreSQL.
 set -euo pipefail
-PKGS=(python3-venv chromium fonts-noto-cjk)
+PKGS=(python3-venv chromium fonts-noto-cjk postgresql-client)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

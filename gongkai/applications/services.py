@@ -243,6 +243,12 @@ def _store_file(application: Application, *, data, filename: str, kind: str) -> 
     return row
 
 
+def _file_snapshot(row: ApplicationFile) -> dict:
+    """A file as the audit trail records it: not its uploaded name, which may name the
+    applicant ("张三身份证.jpg"); the audit trail outlives the retention period."""
+    return {"kind": row.kind, "size": row.size, "sha256": row.sha256}
+
+
 def application_submit_online(
     *, data: dict, client_ip: str | None = None, idempotency_key: str | None = None, identity_proof=None
 ) -> Submitted:
@@ -520,9 +526,7 @@ def application_file_add(
     if kind not in (ApplicationFile.Kind.IDENTITY_PROOF, ApplicationFile.Kind.OTHER):
         raise ApplicationError(_("请选择材料类型。"))
     row = _store_file(application, data=data, filename=filename, kind=kind)
-    audit_record(
-        actor=actor, action="application_file_add", obj=row, after={"title": row.title, "kind": kind}
-    )
+    audit_record(actor=actor, action="application_file_add", obj=row, after=_file_snapshot(row))
     return row
 
 
@@ -796,7 +800,10 @@ def provided_file_add(
     else:
         row = _store_file(application, data=data, filename=filename, kind=ApplicationFile.Kind.PROVIDED)
     audit_record(
-        actor=actor, action="provided_file_add", obj=row, after={"title": row.title, "redacted": len(needles)}
+        actor=actor,
+        action="provided_file_add",
+        obj=row,
+        after=_file_snapshot(row) | {"redacted": len(needles)},
     )
     return row
 

@@ -65,6 +65,9 @@ class Complaint(models.Model):
     public_summary = models.TextField(_("公开的问题摘要"), blank=True)
     public_answer = models.TextField(_("公开的答复内容"), blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    # Set when the complainant's personal data was removed after the retention period
+    # (complaints/retention.py); the facts the assessment counts stay.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

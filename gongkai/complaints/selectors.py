@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from gongkai.agencies.access import agencies_in_scope
 from gongkai.agencies.models import StaffRole
+from gongkai.core.retention import ANONYMISED
 from gongkai.core.scan.masking import mask
 
 from .models import Complaint
@@ -31,13 +32,15 @@ _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 
 
 def masked_name(name: str) -> str:
+    if name == ANONYMISED:  # nothing left to hide (complaints/retention.py)
+        return name
     return mask("person_name", name) if name else ""
 
 
 def masked_contact(contact: str) -> str:
     """A phone number or e-mail address with its identifying part starred."""
-    if not contact:
-        return ""
+    if not contact or contact == ANONYMISED:
+        return contact
     if "@" in contact:
         return mask("email", contact)
     digits = re.sub(r"[^0-9+]", "", contact)

@@ -68,7 +68,10 @@ def masked_phone(phone: str) -> str:
 
 
 def applicant_key(application: Application) -> str:
-    """Who applied, for telling applicants apart: ID number, else organisation code, else name."""
+    """Who applied, for telling applicants apart: ID number, else organisation code, else name.
+    Anonymised applications are each their own unknown applicant (they share only the marker)."""
+    if application.anonymised_at:
+        return f"#{application.pk}"
     return application.id_number or application.org_code or application.name.strip()
 
 

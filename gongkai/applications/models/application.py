@@ -75,6 +75,9 @@ class Application(models.Model):
     )
     related = models.ManyToManyField("self", blank=True, verbose_name=_("关联申请"))
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Set when the applicant's personal data was removed after the retention period
+    # (applications/retention.py); the facts the reports count stay.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

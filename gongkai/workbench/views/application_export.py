@@ -64,6 +64,7 @@ def _summary(application: Application, file, letter_paths: dict, file_paths: dic
         "outcome": a.get_outcome_display() if a.outcome else "",
         "decided_on": _date(a.decided_on),
         "closed_on": _date(a.closed_on),
+        "anonymised_at": timezone.localtime(a.anonymised_at).isoformat() if a.anonymised_at else None,
         "other_agency": a.other_agency,
         "fee_yuan": str(a.fee_yuan),
         "registered_by": _user(a.registered_by),
