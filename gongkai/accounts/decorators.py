@@ -60,9 +60,9 @@ def _gate(request):
     return redirect("accounts:two_factor")
 
 
-def staff_required(view):
-    """Anonymous users go to the login page (``?next=`` kept); signed-in users without a
-    staff role get "not found", as for anything out of their scope (security.md)."""
+def _signed_in_staff(view, is_allowed):
+    """``view`` for signed-in users who pass the staff gate and ``is_allowed``: anonymous users
+    go to the login page (``?next=`` kept), anyone else gets "not found" (security.md)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -71,29 +71,23 @@ def staff_required(view):
         gate = staff_gate(request)
         if gate is not None:
             return gate
-        if not is_staff_member(request.user):
+        if not is_allowed(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def staff_required(view):
+    """Anonymous users go to the login page (``?next=`` kept); signed-in users without a
+    staff role get "not found", as for anything out of their scope (security.md)."""
+    return _signed_in_staff(view, is_staff_member)
 
 
 def staff_account_required(view):
     """For the staff member's own account pages (the second factor): like
     :func:`staff_required`, but also open to admin-only users, whom the sign-in rules cover too."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
-        gate = staff_gate(request)
-        if gate is not None:
-            return gate
-        if not counts_as_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return _signed_in_staff(view, counts_as_staff)
 
 
 class StaffRequiredMixin:
