@@ -1,21 +1,30 @@
-"""Marking documents stale for the search index, inside the caller's transaction.
+"""Recording document changes in the search change log, inside the caller's transaction.
 
-The row is the durable promise; the after-commit hook is only the fast path. If the process
-dies between the database commit and the index write, the rows stay and the next sync (any
-later change, `gongkai reindex --pending`, or server start) applies them.
+The log entry is the durable promise; the after-commit hook is only the fast path for this
+node's own index. Every other node's index (and this one, if the process dies between the
+database commit and the index write) applies the entry when its follower next looks at the
+log (indexer.py, follower.py), within a second or two.
 """
 
 from django.db import transaction
+
+from gongkai.core.audit import audit_chain_lock
 
 from .models import PendingChange
 
 
 def mark_stale(document_ids: list[int]) -> None:
-    """Queue documents for re-indexing; applied to the index after the transaction commits."""
-    for doc_id in set(document_ids):
-        PendingChange.objects.update_or_create(document_id=doc_id)
-    # One sync per transaction is enough: it applies every queued row. An import of thousands
-    # of documents would otherwise schedule thousands of (no-op) syncs.
+    """Log the documents as changed; applied to every index after the transaction commits."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        # The audit chain's append lock (held by every document change until it commits) makes
+        # log ids grow in commit order, so a follower that has seen id n has seen every id < n.
+        audit_chain_lock()
+        PendingChange.objects.bulk_create([PendingChange(document_id=doc_id) for doc_id in ids])
+    # One sync per transaction is enough: it applies every entry after the cursor. An import of
+    # thousands of documents would otherwise schedule thousands of (no-op) syncs.
     connection = transaction.get_connection()
     if not any(entry[1] is _sync_soon for entry in connection.run_on_commit):
         transaction.on_commit(_sync_soon, robust=True)

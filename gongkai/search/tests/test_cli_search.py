@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongkai.catalogue.models import Genre, Subject, Validity
-from gongkai.catalogue.services import document_publish, document_set_validity
-from gongkai.catalogue.tests.factories import make_agency, make_document
+from gongkai.catalogue.services import document_set_validity
+from gongkai.catalogue.tests.factories import make_agency, make_document, publish_imported
 from gongkai.core.tests.helpers import ensure_taxonomy
 from gongkai.search.serialize import RESULT_KEYS, document_url, results_to_dict
 from gongkai.search.services import SearchQuery, search_documents
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def published(agency, title, body, written_on, **fields):
     doc = make_document(agency, title, body, publish=False, written_on=written_on, **fields)
-    return document_publish(document=doc, published_on=written_on)
+    return publish_imported(doc, published_on=written_on)
 
 
 @pytest.fixture

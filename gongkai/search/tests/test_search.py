@@ -4,8 +4,7 @@ import pytest
 from django.db import transaction
 
 from gongkai.catalogue.models import Document, Visibility
-from gongkai.catalogue.services import document_publish
-from gongkai.catalogue.tests.factories import make_agency, make_document
+from gongkai.catalogue.tests.factories import make_agency, make_document, publish_imported
 from gongkai.search import engine
 from gongkai.search.changelog import mark_stale
 from gongkai.search.indexer import rebuild, sync_pending
@@ -95,8 +94,8 @@ def test_date_sort_puts_latest_publication_first():
     agency = make_agency()
     old = make_document(agency, "旧的教育文件", "教育", publish=False)
     new = make_document(agency, "新的教育文件", "教育", publish=False)
-    document_publish(document=old, published_on=date(2020, 1, 1))
-    document_publish(document=new, published_on=date(2024, 1, 1))
+    publish_imported(old, published_on=date(2020, 1, 1))
+    publish_imported(new, published_on=date(2024, 1, 1))
     assert titles(search_documents(SearchQuery(q="教育", sort="date"))) == ["新的教育文件", "旧的教育文件"]
 
 
