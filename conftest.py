@@ -7,6 +7,7 @@ import pytest
 def _isolated_files(settings, tmp_path):
     settings.GONGKAI_SEARCH_DIR = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GONGKAI_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
     # Tests create many staff accounts; the production hasher's 1M rounds would dominate.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache

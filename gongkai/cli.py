@@ -19,6 +19,7 @@ COMMANDS = {
     "reindex": "reindex",
     "createsuperuser": "createsuperuser",
     "audit-verify": "audit_verify",
+    "audit-anchor": "audit_anchor",
     "scan": "scan",
     "calendar": "calendar",
     "sweep-attachments": "sweep_attachments",
@@ -51,7 +52,8 @@ commands:
   search QUERY [--agency CODE] [--subject S] [--genre G] [--year Y] [--validity V]
                [--sort relevance|date] [--limit N] [--json]
   reindex [--pending]          rebuild the search index from the database
-  audit-verify [--json]        check the audit trail's hash chain
+  audit-verify [--json]        check the audit trail's hash chain against the latest anchor
+  audit-anchor [--json]        append the audit chain's head to the anchor file (cron)
   scan FILE... [--json]        confidentiality / privacy pre-scan of text, DOCX or PDF files
   calendar add-workdays DATE N [--json]
                                the Nth working day after DATE (Chinese calendar)

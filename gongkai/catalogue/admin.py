@@ -15,14 +15,14 @@ from gongkai.agencies.access import agencies_in_scope
 from gongkai.core.admin import AuditedModelAdmin
 
 from .attachments import AttachmentError, attachment_add_inspected, attachment_remove, upload_inspect
-from .models import Attachment, Document, Genre, Subject, Validity
+from .models import Attachment, Document, DocumentImport, Genre, Subject, Validity
 from .services import (
     CatalogueError,
     DocumentFields,
     document_create,
-    document_publish,
     document_set_validity,
     document_update,
+    is_locked,
 )
 
 # ---------------------------------------------------------------- taxonomies
@@ -211,7 +211,11 @@ def _document_fields(cleaned: dict, current: Document | None, validity: str) -> 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     """Saves go through catalogue.services (audit + search index); documents are never deleted
-    here: the catalogue keeps every index number (withdrawal is a visibility, not a delete)."""
+    here: the catalogue keeps every index number (withdrawal is a visibility, not a delete).
+
+    Nothing is published here: a document becomes public only through the review chain
+    (workbench) or an import (`gongkai import-documents`), and one that is or was public, or
+    was imported, is shown read-only (changes to it go through a review submission)."""
 
     form = DocumentAdminForm
     list_display = ("index_no", "title", "agency", "written_on", "published_on", "validity", "visibility")
@@ -231,11 +235,12 @@ class DocumentAdmin(admin.ModelAdmin):
         "published_on",
         "visibility",
         "disclosure_attribute",
+        "imported_from",
         "created_at",
         "updated_at",
     )
     inlines = (AttachmentInline,)
-    actions = ("publish", "mark_expired", "mark_repealed")
+    actions = ("mark_expired", "mark_repealed")
     fieldsets = (
         (None, {"fields": ("agency", "title", "doc_no", "written_on", "written_on_precision")}),
         (
@@ -252,6 +257,7 @@ class DocumentAdmin(admin.ModelAdmin):
                     "published_on",
                     "visibility",
                     "disclosure_attribute",
+                    "imported_from",
                     "created_at",
                     "updated_at",
                 )
@@ -278,6 +284,12 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # Published, withdrawn or imported documents open read-only (services refuse too).
+        if obj is not None and is_locked(obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         cleaned = form.cleaned_data
@@ -329,15 +341,6 @@ class DocumentAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("发布所选政府信息"), permissions=["change"])
-    def publish(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda d: document_publish(document=d, actor=request.user),
-            gettext_now("已发布 %(count)d 条政府信息。"),
-        )
-
     @admin.action(description=_("标记为失效"), permissions=["change"])
     def mark_expired(self, request, queryset):
         self._apply(
@@ -355,3 +358,28 @@ class DocumentAdmin(admin.ModelAdmin):
             lambda d: document_set_validity(document=d, validity=Validity.REPEALED, actor=request.user),
             gettext_now("已将 %(count)d 条政府信息标记为废止。"),
         )
+
+
+@admin.register(DocumentImport)
+class DocumentImportAdmin(admin.ModelAdmin):
+    """Read-only: who imported which file when (the import is the one way into the public
+    catalogue besides the review chain; docs/security.md, section 1)."""
+
+    list_display = ("imported_at", "agency", "imported_by_label", "file_name", "sha256")
+    list_select_related = ("agency",)
+    search_fields = ("file_name", "sha256", "imported_by_label")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(agency__in=agencies_in_scope(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

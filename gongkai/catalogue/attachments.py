@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -72,11 +72,12 @@ def attachment_add_inspected(
         original_name=upload.original_name,
         storage_name=storage_name,
         content_type=upload.kind.content_type,
-        size=len(upload.data),
+        size=upload.size,
         sha256=upload.sha256,
         text=upload.text,
     )
-    attachment.file.save(storage_name, ContentFile(upload.data), save=False)
+    with upload.open() as fh:  # copied in chunks, never whole in memory
+        attachment.file.save(storage_name, File(fh), save=False)
     try:
         with transaction.atomic():
             attachment.sort_order = (document.attachments.aggregate(m=Max("sort_order"))["m"] or 0) + 1
@@ -147,11 +148,12 @@ def attachment_replace_content(*, attachment: Attachment, data: bytes, actor=Non
     before = _snapshot(attachment)
     old_storage, old_name = attachment.file.storage, attachment.file.name
     storage_name = uuid.uuid4().hex + upload.extension
-    attachment.file.save(storage_name, ContentFile(upload.data), save=False)
+    with upload.open() as fh:
+        attachment.file.save(storage_name, File(fh), save=False)
     try:
         with transaction.atomic():
             attachment.storage_name = storage_name
-            attachment.size = len(upload.data)
+            attachment.size = upload.size
             attachment.sha256 = upload.sha256
             attachment.text = upload.text
             attachment.save()

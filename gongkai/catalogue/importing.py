@@ -4,8 +4,12 @@ Every line is checked before anything is written; one bad line means nothing is 
 Metadata a line leaves out is derived from the text where the text is explicit (derive.py).
 Imported documents are published through the catalogue services, so each write is audited
 and queued for the search index; the index is brought up to date once, after the commit.
+An import is the one way into the public catalogue besides the review chain: each run is
+recorded (who, when, which file and its SHA-256) and every document it writes points to it;
+it never publishes or changes a document drafted as a record for review.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,8 +29,15 @@ from .derive import (
     derive_written_on,
     parse_chinese_date,
 )
-from .models import Document, Genre, Subject, Validity, Visibility
-from .services import CatalogueError, DocumentFields, document_create, document_publish, document_update
+from .models import Document, DocumentImport, Genre, Subject, Validity, Visibility
+from .services import (
+    CatalogueError,
+    DocumentFields,
+    document_create,
+    document_import_begin,
+    document_publish,
+    document_update,
+)
 
 DOCUMENT_FIELDS = (
     "title",
@@ -294,19 +305,20 @@ class _Existing:
         return Document.objects.get(pk=pk) if pk else None
 
 
-def _write(record: DocumentRecord, *, agency: Agency, existing: _Existing, actor) -> str:
+def _write(record: DocumentRecord, *, agency: Agency, existing: _Existing, actor, run: DocumentImport) -> str:
     doc = existing.match(record.fields)
     if doc is None:
-        doc = document_create(agency=agency, fields=record.fields, actor=actor)
-        document_publish(document=doc, actor=actor, published_on=record.published_on)
+        doc = document_create(agency=agency, fields=record.fields, actor=actor, imported=run)
+        document_publish(document=doc, actor=actor, published_on=record.published_on, imported=run)
         return "imported"
     fields = _merged_fields(doc, record)
     changed = fields != _current_fields(doc)
-    if changed:
-        doc = document_update(document=doc, fields=fields, actor=actor)
     # A withdrawn document stays withdrawn: re-importing a file must not undo that decision.
-    if doc.visibility == Visibility.INTERNAL:
-        document_publish(document=doc, actor=actor, published_on=record.published_on)
+    republish = doc.visibility == Visibility.INTERNAL
+    if changed or republish:
+        doc = document_update(document=doc, fields=fields, actor=actor, imported=run)
+    if republish:
+        document_publish(document=doc, actor=actor, published_on=record.published_on, imported=run)
         changed = True
     return "updated" if changed else "unchanged"
 
@@ -318,25 +330,35 @@ def import_documents(
     actor=None,
     dry_run: bool = False,
     progress: Callable[[int], object] | None = None,
+    file_name: str = "",
+    sha256: str = "",
 ) -> DocumentImportResult:
     """Import documents for ``agency`` from JSON lines, all or nothing, and publish them.
     Raises ImportFailed with every error found. With ``dry_run`` the same writes are made
-    and rolled back, so the counts and errors are those a real run would give."""
+    and rolled back, so the counts and errors are those a real run would give. The run is
+    recorded with ``file_name`` and ``sha256`` (the file's; by default that of the lines)."""
     if (
         actor is not None
         and not getattr(actor, "is_superuser", False)
         and not has_role(actor, agency, Role.ADMINISTRATOR)
     ):
         raise ImportFailed([LineError(0, "you may not import documents for this agency")])
+    lines = list(lines)
+    if not sha256:
+        digest = hashlib.sha256()
+        for raw in lines:
+            digest.update(raw if isinstance(raw, bytes) else raw.encode())
+        sha256 = digest.hexdigest()
     records, errors = parse_document_file(lines, agency=agency)
     if errors:
         raise ImportFailed(errors)
     result = DocumentImportResult()
     with transaction.atomic():
+        run = document_import_begin(agency=agency, actor=actor, file_name=file_name, sha256=sha256)
         existing = _Existing(agency)
         for record in records:
             try:
-                outcome = _write(record, agency=agency, existing=existing, actor=actor)
+                outcome = _write(record, agency=agency, existing=existing, actor=actor, run=run)
             except CatalogueError as exc:
                 raise ImportFailed([LineError(record.line, str(exc))]) from exc
             setattr(result, outcome, getattr(result, outcome) + 1)

@@ -1,6 +1,8 @@
 """The disclosure catalogue (公开目录): documents with the metadata of catalogue.md."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
@@ -11,7 +13,12 @@ class Subject(models.Model):
 
     name = models.CharField(_("名称"), max_length=60)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     agency = models.ForeignKey(
         Agency, verbose_name=_("本地分类所属机关"), null=True, blank=True, on_delete=models.CASCADE
@@ -80,10 +87,37 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC, disclosure_attribute=DisclosureAttribute.PROACTIVE)
 
 
+class DocumentImport(models.Model):
+    """One run of `gongkai import-documents`: historical documents that were already public
+    elsewhere come in through it, the only way into the public catalogue besides the review
+    chain. Documents it created or updated point to it (who, when, which file)."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("机关"), on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    imported_by_label = models.CharField(_("导入人标识"), max_length=150)
+    imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
+    file_name = models.CharField(_("文件名"), max_length=500, blank=True)
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("文件导入记录")
+        verbose_name_plural = _("文件导入记录")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.imported_at:%Y-%m-%d %H:%M} {self.imported_by_label} {self.file_name or self.sha256[:12]}"
+        )
+
+
 class Document(models.Model):
     """One catalogue item. ``index_no`` is permanent once assigned (catalogue.md)."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("发布机关"), on_delete=models.PROTECT, related_name="documents")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("发布机关"), on_delete=models.PROTECT, related_name="documents"
+    )
     co_issuers = models.ManyToManyField(
         Agency, verbose_name=_("联合发文机关"), blank=True, related_name="co_issued_documents"
     )
@@ -99,14 +133,26 @@ class Document(models.Model):
     effective_on = models.DateField(_("施行日期"), null=True, blank=True)
     expires_on = models.DateField(_("废止日期"), null=True, blank=True)
     subject = models.ForeignKey(
-        Subject, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Subject,
+        verbose_name=_("主题分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     genre = models.ForeignKey(
-        Genre, verbose_name=_("体裁分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Genre,
+        verbose_name=_("体裁分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     topics = models.JSONField(_("组配分类"), default=list, blank=True)
     audiences = models.JSONField(_("服务对象"), default=list, blank=True)
-    validity = models.CharField(_("有效性"), max_length=16, choices=Validity.choices, default=Validity.IN_FORCE)
+    validity = models.CharField(
+        _("有效性"), max_length=16, choices=Validity.choices, default=Validity.IN_FORCE
+    )
     replaced_by = models.ForeignKey(
         "self",
         verbose_name=_("被以下文件废止或修改"),
@@ -126,7 +172,10 @@ class Document(models.Model):
     )
     withdrawn_reason = models.CharField(_("撤回理由"), max_length=300, blank=True)
     disclosure_attribute = models.CharField(
-        _("公开属性"), max_length=20, choices=DisclosureAttribute.choices, default=DisclosureAttribute.PROACTIVE
+        _("公开属性"),
+        max_length=20,
+        choices=DisclosureAttribute.choices,
+        default=DisclosureAttribute.PROACTIVE,
     )
     non_disclosure_ground = models.CharField(_("不予公开或依申请公开理由"), max_length=300, blank=True)
     channels = models.JSONField(_("公开方式"), default=list, blank=True)
@@ -134,10 +183,27 @@ class Document(models.Model):
     keywords = models.CharField(_("主题词"), max_length=300, blank=True)
     body = models.TextField(_("正文"), blank=True)
     interprets = models.ManyToManyField(
-        "self", verbose_name=_("解读的政策文件"), symmetrical=False, blank=True, related_name="interpretations"
+        "self",
+        verbose_name=_("解读的政策文件"),
+        symmetrical=False,
+        blank=True,
+        related_name="interpretations",
     )
     source_url = models.URLField(_("来源网址"), max_length=1000, blank=True, db_index=True)
-    visibility = models.CharField(_("可见性"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL)
+    visibility = models.CharField(
+        _("可见性"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    # Set when the document came in (or was last updated) through an import rather than the
+    # review chain; such a document is never edited outside a review or a re-import.
+    imported_from = models.ForeignKey(
+        DocumentImport,
+        verbose_name=_("导入来源"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,7 +216,8 @@ class Document(models.Model):
         indexes = [models.Index(fields=["agency", "visibility", "published_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(visibility="public") | models.Q(index_no__isnull=False, published_on__isnull=False),
+                condition=~models.Q(visibility="public")
+                | models.Q(index_no__isnull=False, published_on__isnull=False),
                 name="public_document_has_index_no_and_date",
             )
         ]

@@ -9,10 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.core.audit import audit_record
+from gongkai.core.audit import audit_chain_lock, audit_record
 from gongkai.search.changelog import mark_stale
 
-from .models import Document, IndexSequence, Validity, Visibility
+from .models import Document, DocumentImport, IndexSequence, Validity, Visibility
 
 
 class CatalogueError(Exception):
@@ -73,22 +73,93 @@ class DocumentFields:
 
 
 @transaction.atomic
-def document_create(*, agency: Agency, fields: DocumentFields, actor=None) -> Document:
-    """Create a catalogue item (internal until published)."""
+def document_create(
+    *, agency: Agency, fields: DocumentFields, actor=None, imported: DocumentImport | None = None
+) -> Document:
+    """Create a catalogue item (internal until published); ``imported`` marks one that an
+    import run brings in."""
     if not fields.title.strip():
         raise CatalogueError("标题不能为空。")
-    doc = Document.objects.create(agency=agency, **fields.__dict__)
+    if imported is not None and imported.agency_id != agency.pk:
+        raise CatalogueError("导入记录与该信息的发布机关不符。")
+    doc = Document.objects.create(agency=agency, imported_from=imported, **fields.__dict__)
     audit_record(actor=actor, action="document_create", obj=doc, after=_snapshot(doc))
     mark_stale([doc.pk])
     return doc
 
 
+def _review_problem(document: Document, approval) -> str | None:
+    # publishing builds on the catalogue, so its check is imported when it is needed.
+    from gongkai.publishing.approval import approval_problem
+
+    return approval_problem(approval, document)
+
+
+def _import_problem(document: Document, imported: DocumentImport) -> str | None:
+    from gongkai.publishing.approval import under_review
+
+    if not isinstance(imported, DocumentImport) or imported.pk is None:
+        return "没有导入记录。"
+    if imported.agency_id != document.agency_id:
+        return "导入记录与该信息的发布机关不符。"
+    if under_review(document):
+        return "该信息属于送审流程，只能经审查后公开或修改。"
+    return None
+
+
+def is_locked(document: Document) -> bool:
+    """Whether the document's content may change only through a review (or a re-import of an
+    imported document): it is or was public, or it came in through an import."""
+    return document.visibility != Visibility.INTERNAL or document.imported_from_id is not None
+
+
 @transaction.atomic
-def document_update(*, document: Document, fields: DocumentFields, actor=None) -> Document:
-    """Change a document's metadata; its index number never changes."""
+def document_import_begin(*, agency: Agency, actor=None, file_name: str = "", sha256: str) -> DocumentImport:
+    """Record an import run (who, when, which file and its SHA-256); the documents it writes
+    carry it as their proof of origin."""
+    run = DocumentImport.objects.create(
+        agency=agency,
+        imported_by=actor if getattr(actor, "pk", None) else None,
+        imported_by_label=actor.get_username() if getattr(actor, "pk", None) else "system",
+        file_name=file_name[:500],
+        sha256=sha256,
+    )
+    audit_record(
+        actor=actor,
+        action="document_import",
+        obj=run,
+        after={"agency": agency.pk, "file_name": run.file_name, "sha256": sha256},
+    )
+    return run
+
+
+@transaction.atomic
+def document_update(
+    *,
+    document: Document,
+    fields: DocumentFields,
+    actor=None,
+    approval=None,
+    imported: DocumentImport | None = None,
+) -> Document:
+    """Change a document's metadata; its index number never changes. A document that is or
+    was public, or was imported, changes only with proof: the ``approval`` (a Submission that
+    passed the review chain) or the ``imported`` run that brings a newer version of it."""
+    # The stored row decides (under its lock), not what the caller's instance says.
+    stored = Document.objects.select_for_update().get(pk=document.pk)
+    if imported is not None:
+        problem = _import_problem(stored, imported)
+    elif approval is not None:
+        problem = _review_problem(stored, approval)
+    else:
+        problem = "已公开、已撤回或导入的信息只能通过送审修改。" if is_locked(stored) else None
+    if problem:
+        raise CatalogueError(problem)
     before = _snapshot(document)
     for name, value in fields.__dict__.items():
         setattr(document, name, value)
+    if imported is not None:
+        document.imported_from = imported
     document.save()
     audit_record(
         actor=actor, action="document_update", obj=document, before=before, after=_snapshot(document)
@@ -98,20 +169,50 @@ def document_update(*, document: Document, fields: DocumentFields, actor=None) -
 
 
 @transaction.atomic
-def document_publish(*, document: Document, actor=None, published_on: date | None = None) -> Document:
+def document_publish(
+    *,
+    document: Document,
+    actor=None,
+    published_on: date | None = None,
+    approval=None,
+    imported: DocumentImport | None = None,
+) -> Document:
     """Put a document in the public catalogue: fixes its index number (kept if it has one)
-    and its publication date, and queues it for the search index and feeds."""
+    and its publication date, and queues it for the search index and feeds.
+
+    Only with proof, whoever calls: ``approval``, the Submission whose review chain approved
+    it (pre-scan findings settled; publishing.approval checks the stored rows), or
+    ``imported``, the import run that brought in this already-public historical document.
+    """
+    # The audit chain's lock before the index sequence's row lock, as in every transaction
+    # (another order could deadlock with a publication that audited a redaction first).
+    audit_chain_lock()
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.visibility == Visibility.PUBLIC:
         raise CatalogueError("该信息已公开。")
+    if approval is not None:
+        problem = _review_problem(document, approval)
+    elif imported is not None:
+        problem = _import_problem(document, imported)
+        if problem is None and document.imported_from_id != imported.pk:
+            problem = "只能公开本次导入的文件。"
+    else:
+        problem = "未经审查，不能公开。"
+    if problem:
+        raise CatalogueError(f"不能公开：{problem}")
     before = _snapshot(document)
     if not document.index_no:
         document.index_no = index_number_allocate(agency=document.agency, year=document.written_on.year)
     document.published_on = published_on or document.published_on or timezone.localdate()
     document.visibility = Visibility.PUBLIC
     document.save(update_fields=["index_no", "published_on", "visibility", "updated_at"])
+    through = f"submission:{approval.pk}" if approval is not None else f"import:{imported.pk}"
     audit_record(
-        actor=actor, action="document_publish", obj=document, before=before, after=_snapshot(document)
+        actor=actor,
+        action="document_publish",
+        obj=document,
+        before=before,
+        after={**_snapshot(document), "through": through},
     )
     mark_stale([document.pk])
     return document

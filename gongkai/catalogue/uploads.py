@@ -6,16 +6,25 @@ for search where possible) and security.md ("Input and files": size limit before
 content, archive and image bombs refused, names never used as paths).
 """
 
+import codecs
+import ctypes
 import hashlib
 import io
 import logging
 import math
+import os
+import pickle
 import posixpath
 import re
+import resource
+import select
+import signal
 import struct
+import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree import ElementTree
 
@@ -36,6 +45,16 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 ZIP_RATIO_FLOOR_BYTES = 1024 * 1024
+# Parsing XML costs 10-20 times its size in memory (a 190 MB document.xml took a worker to
+# 3 GB). A 1,000-page report's document.xml is about 10 MB; pictures are separate parts.
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
+XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+# Text extraction runs in a child process with this much address space on top of what the
+# worker already has, and is killed past its time; either way the file is refused.
+EXTRACT_MEMORY_BYTES = 1024 * 1024 * 1024
+EXTRACT_HARD_SECONDS = 120.0
+# Off only where fork is unsafe (set GONGKAI_EXTRACT_IN_CHILD=0); the budget then is soft.
+BUDGETED_EXTRACTION = os.environ.get("GONGKAI_EXTRACT_IN_CHILD", "1") == "1"
 # Decoding an image allocates width x height pixels; 100 megapixels is ~300 MB as RGB.
 MAX_IMAGE_PIXELS = 100_000_000
 # Extracted text only feeds the search index: past these budgets the rest is not indexed.
@@ -122,6 +141,122 @@ def _read_limited(data: bytes | BinaryIO) -> bytes:
     return raw
 
 
+def read_upload(upload: BinaryIO) -> bytes:
+    """An uploaded file's bytes for code that needs them whole: its declared size is checked
+    against GONGKAI_MAX_ATTACHMENT_BYTES before anything is read, and at most the limit plus
+    one byte is ever read. Raises AttachmentError past the limit."""
+    return _read_limited(upload)
+
+
+# Uploads are judged where they lie: Django writes every upload over
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file (TemporaryFileUploadHandler), and inspection,
+# hashing and storing read that file in chunks of this size; nothing holds a whole file.
+CHUNK_BYTES = 256 * 1024
+HEAD_BYTES = 8192
+
+
+class _Source:
+    """An upload's bytes, either already in memory (given as bytes, or a small upload) or in a
+    file on disk (Django's temporary upload, or a spool we wrote); ``keep`` holds a spool open
+    (deleted when closed or collected)."""
+
+    def __init__(self, *, size: int, data: bytes | None = None, path: str | None = None, keep=None) -> None:
+        self.size, self.data, self.path, self.keep = size, data, path, keep
+
+    def open(self) -> BinaryIO:
+        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+
+    def head(self, n: int = HEAD_BYTES) -> bytes:
+        if self.data is not None:
+            return self.data[:n]
+        with self.open() as fh:
+            return fh.read(n)
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.data is not None:
+            for start in range(0, len(self.data), CHUNK_BYTES):
+                yield self.data[start : start + CHUNK_BYTES]
+            return
+        with self.open() as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                yield chunk
+
+    def handle(self):
+        """What zipfile, pypdf, python-docx and openpyxl open: the path, or the bytes as a stream."""
+        return self.path if self.path is not None else io.BytesIO(self.data)
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for chunk in self.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
+def _too_big(limit: int) -> AttachmentError:
+    return AttachmentError(
+        _("文件超过大小上限 %(limit)s，请压缩或拆分后再上传。") % {"limit": _human_size(limit)}
+    )
+
+
+def _source(data: bytes | BinaryIO) -> _Source:
+    """Where the upload's bytes are, refused past the size limit (declared or counted) and when
+    empty, without reading more than the limit plus one byte and without holding a large file:
+    an upload on disk is used where it is; another file object over the in-memory size is copied
+    to a temporary file in chunks."""
+    limit = settings.GONGKAI_MAX_ATTACHMENT_BYTES
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        if len(raw) > limit:
+            raise _too_big(limit)
+        if not raw:
+            raise AttachmentError(_("文件为空。"))
+        return _Source(size=len(raw), data=raw)
+    size = getattr(data, "size", None)
+    if isinstance(size, int) and size > limit:
+        raise _too_big(limit)
+    path = getattr(data, "temporary_file_path", None)
+    if callable(path):
+        path = path()
+        actual = os.path.getsize(path)
+        if actual > limit:
+            raise _too_big(limit)
+        if not actual:
+            raise AttachmentError(_("文件为空。"))
+        return _Source(size=actual, path=path)
+    if getattr(data, "seekable", lambda: False)():
+        data.seek(0)
+    small = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    if isinstance(size, int) and size <= small:
+        raw = data.read(min(limit, small) + 1)
+        if len(raw) > limit:
+            raise _too_big(limit)
+        if raw and len(raw) <= small:
+            return _Source(size=len(raw), data=raw)
+        if not raw:
+            raise AttachmentError(_("文件为空。"))
+        first = raw  # the declared size was wrong: spool the rest too
+    else:
+        first = b""
+    spool = tempfile.NamedTemporaryFile(prefix="gongkai-upload-", dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
+    total = 0
+    try:
+        chunk = first or data.read(min(CHUNK_BYTES, limit + 1))
+        while chunk:
+            total += len(chunk)
+            if total > limit:
+                raise _too_big(limit)
+            spool.write(chunk)
+            chunk = data.read(min(CHUNK_BYTES, limit + 1 - total))
+        spool.flush()
+    except BaseException:
+        spool.close()
+        raise
+    if not total:
+        spool.close()
+        raise AttachmentError(_("文件为空。"))
+    return _Source(size=total, path=spool.name, keep=spool)
+
+
 def _clean_name(filename: str) -> str:
     """The uploaded name as metadata only: last path component, no control characters."""
     name = re.split(r"[\\/]", filename or "")[-1]
@@ -137,11 +272,16 @@ def _extension(name: str) -> str:
     return f".{ext.lower()}" if dot and stem else ""
 
 
-def _open_zip(data: bytes, label) -> zipfile.ZipFile:
-    """Open a zip after checking its declared sizes. zipfile never inflates a member past its
-    declared size (it stops there and the CRC check fails), so checking the directory suffices."""
+def _zip_handle(data):
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+
+
+def _open_zip(data, label) -> zipfile.ZipFile:
+    """Open a zip (bytes, a path or a file object) after checking its declared sizes. zipfile
+    never inflates a member past its declared size (it stops there and the CRC check fails), so
+    checking the directory suffices; nothing is inflated here."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(_zip_handle(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise AttachmentError(
@@ -161,6 +301,18 @@ def _open_zip(data: bytes, label) -> zipfile.ZipFile:
             )
         if info.flag_bits & 0x1:
             raise AttachmentError(_("文件已加密，无法读取内容；请上传未加密的文件。"))
+        if info.filename.lower().endswith(XML_PART_SUFFIXES) and info.file_size > MAX_XML_PART_BYTES:
+            raise AttachmentError(
+                _(
+                    "文件内容部件“%(part)s”解压后达 %(size)s，超过上限 %(limit)s，无法安全读取，已拒绝；"
+                    "请拆分文件后再上传。"
+                )
+                % {
+                    "part": info.filename[:100],
+                    "size": _human_size(info.file_size),
+                    "limit": _human_size(MAX_XML_PART_BYTES),
+                }
+            )
     if total > MAX_ZIP_UNCOMPRESSED_BYTES:
         raise AttachmentError(
             _("文件解压后超过 %(limit)s，疑似压缩炸弹，已拒绝。")
@@ -169,9 +321,9 @@ def _open_zip(data: bytes, label) -> zipfile.ZipFile:
     return zf
 
 
-def _zip_kind(data: bytes, expected_label) -> str:
-    zf = _open_zip(data, expected_label)
-    names = set(zf.namelist())
+def _zip_kind(data, expected_label) -> str:
+    with _open_zip(data, expected_label) as zf:
+        names = set(zf.namelist())
     if any(posixpath.basename(n).lower() == "vbaproject.bin" for n in names):
         raise AttachmentError(_("文件含有宏代码，出于安全考虑不予接收；请另存为不含宏的格式后上传。"))
     if "[Content_Types].xml" in names and "word/document.xml" in names:
@@ -190,6 +342,59 @@ def _ole2_kind(data: bytes) -> str:
     if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
         return "xls"
     return "ole2"
+
+
+_OLE2_NEEDLES = {
+    "doc": ("WordDocument".encode("utf-16-le"),),
+    "xls": ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le")),
+}
+
+
+def _ole2_kind_chunks(chunks: Iterator[bytes]) -> str:
+    """``_ole2_kind`` over a file read in chunks (a name may straddle two chunks)."""
+    overlap = max(len(n) for needles in _OLE2_NEEDLES.values() for n in needles) - 1
+    found, tail = set(), b""
+    for chunk in chunks:
+        window = tail + chunk
+        for kind, needles in _OLE2_NEEDLES.items():
+            if any(n in window for n in needles):
+                found.add(kind)
+        if "doc" in found:
+            break
+        tail = window[-overlap:]
+    return "doc" if "doc" in found else "xls" if "xls" in found else "ole2"
+
+
+def _text_encoding(chunks) -> str | None:
+    """The encoding ``_decode_text`` would decode the file with, reading it chunk by chunk
+    (``chunks`` is called again for each candidate); None when it is not text."""
+    first = next(iter(chunks()), b"")
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8-sig", "gb18030")
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        sample: list[str] = []
+        sampled = 0
+        try:
+            for chunk in chunks():
+                if encoding != "utf-16" and b"\x00" in chunk:
+                    return None
+                text = decoder.decode(chunk)
+                if sampled < 100_000:
+                    sample.append(text[: 100_000 - sampled])
+                    sampled += len(sample[-1])
+            text = decoder.decode(b"", final=True)
+            if sampled < 100_000:
+                sample.append(text[: 100_000 - sampled])
+        except UnicodeDecodeError:
+            continue
+        head = "".join(sample)
+        controls = sum(1 for ch in head if ch < " " and ch not in "\t\n\r\f")
+        if controls <= len(head) // 100:
+            return encoding
+    return None
 
 
 def _decode_text(data: bytes) -> str | None:
@@ -229,6 +434,26 @@ def detect_kind(data: bytes, *, expected_label="") -> str | None:
     return None
 
 
+def _detect_kind_source(source: _Source, *, expected_label="") -> str | None:
+    """``detect_kind`` for an upload wherever it lies: the type from its first bytes, zips
+    opened from the file, compound files and text read in chunks."""
+    if source.data is not None:
+        return detect_kind(source.data, expected_label=expected_label)
+    head = source.head()
+    if head.startswith(ZIP_MAGIC):
+        return _zip_kind(source.path, expected_label or OTHER_LABELS["zip"])
+    if head.startswith(OLE2_MAGIC):
+        return _ole2_kind_chunks(source.chunks())
+    if PDF_MAGIC in head[:1024]:
+        return "pdf"
+    image = filetype.image_match(head)
+    if image is not None:
+        return {"png": "png", "jpg": "jpeg", "gif": "gif"}.get(image.extension, image.extension)
+    if _text_encoding(source.chunks) is not None:
+        return "txt"
+    return None
+
+
 def _kind_label(kind: str | None):
     if kind in KINDS:
         return KINDS[kind].label
@@ -236,21 +461,28 @@ def _kind_label(kind: str | None):
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    return _jpeg_size_file(io.BytesIO(data), len(data))
+
+
+def _jpeg_size_file(fh: BinaryIO, size: int) -> tuple[int, int] | None:
+    """Walk the JPEG's segments to the frame header, seeking past each segment's body."""
     i = 2
-    while i + 9 < len(data):
-        if data[i] != 0xFF:
+    while i + 9 < size:
+        fh.seek(i)
+        data = fh.read(9)
+        if data[0] != 0xFF:
             i += 1
             continue
-        marker = data[i + 1]
+        marker = data[1]
         if marker == 0xFF:
             i += 1
         elif marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
             i += 2
         elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            height, width = struct.unpack(">HH", data[5:9])
             return width, height
         else:
-            i += 2 + struct.unpack(">H", data[i + 2 : i + 4])[0]
+            i += 2 + struct.unpack(">H", data[2:4])[0]
     return None
 
 
@@ -265,8 +497,15 @@ def image_size(kind: str, data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _check_image(kind: str, data: bytes) -> None:
-    size = image_size(kind, data)
+def _check_image(kind: str, data: bytes | _Source) -> None:
+    if isinstance(data, _Source):
+        if kind == "jpeg":
+            with data.open() as fh:
+                size = _jpeg_size_file(fh, data.size)
+        else:
+            size = image_size(kind, data.head(64))
+    else:
+        size = image_size(kind, data)
     if size is None:
         raise AttachmentError(_("图片已损坏，无法读取其尺寸。"))
     width, height = size
@@ -312,8 +551,13 @@ class _TextBudget:
         return "\n".join(self.parts)
 
 
-def _extract_pdf(data: bytes, budget: _TextBudget) -> None:
-    reader = PdfReader(io.BytesIO(data))
+def _handle(data):
+    """What a parser opens: a path as it is, bytes as a stream."""
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+
+
+def _extract_pdf(data, budget: _TextBudget) -> None:
+    reader = PdfReader(_handle(data))
     if reader.is_encrypted:
         # Owner-password-only PDFs (printing restrictions) open with the empty password.
         try:
@@ -349,12 +593,12 @@ def _docx_blocks(container, budget: _TextBudget) -> bool:
     return True
 
 
-def _extract_docx(data: bytes, budget: _TextBudget) -> None:
-    _docx_blocks(docx.Document(io.BytesIO(data)), budget)
+def _extract_docx(data, budget: _TextBudget) -> None:
+    _docx_blocks(docx.Document(_handle(data)), budget)
 
 
-def _extract_xlsx(data: bytes, budget: _TextBudget) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+def _extract_xlsx(data, budget: _TextBudget) -> None:
+    wb = openpyxl.load_workbook(_handle(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
             if not budget.add(ws.title):
@@ -385,10 +629,10 @@ def _zip_path(base: str, loc: str) -> str:
     return posixpath.normpath(path)
 
 
-def _extract_ofd(data: bytes, budget: _TextBudget) -> None:
+def _extract_ofd(data, budget: _TextBudget) -> None:
     """Text of an OFD (GB/T 33190-2016): OFD.xml names each document's root, which lists its
     pages in order; each page's Content.xml holds TextObjects made of TextCode runs."""
-    zf = zipfile.ZipFile(io.BytesIO(data))
+    zf = zipfile.ZipFile(_handle(data))
     for doc_root in _xml(zf, "OFD.xml").iter():
         if _local(doc_root.tag) != "DocRoot" or not doc_root.text:
             continue
@@ -404,8 +648,25 @@ def _extract_ofd(data: bytes, budget: _TextBudget) -> None:
                         return
 
 
-def _extract_txt(data: bytes, budget: _TextBudget) -> None:
-    budget.add(_decode_text(data) or "")
+def _extract_txt(data, budget: _TextBudget) -> None:
+    if isinstance(data, bytes | bytearray | memoryview):
+        budget.add(_decode_text(bytes(data)) or "")
+        return
+    # A file on disk: decode in chunks and stop once the budget's worth of text is read.
+    source = _Source(size=os.path.getsize(data), path=data)
+    encoding = _text_encoding(source.chunks)
+    if encoding is None:
+        return
+    decoder = codecs.getincrementaldecoder(encoding)()
+    parts, size = [], 0
+    for chunk in source.chunks():
+        parts.append(decoder.decode(chunk))
+        size += len(parts[-1].encode())
+        if size > budget.max_bytes:
+            break
+    else:
+        parts.append(decoder.decode(b"", final=True))
+    budget.add("".join(parts).replace("\r\n", "\n"))
 
 
 EXTRACTORS = {
@@ -418,30 +679,152 @@ EXTRACTORS = {
 
 
 def extract_text(
-    kind: str, data: bytes, *, max_bytes: int | None = MAX_TEXT_BYTES, seconds: float | None = EXTRACT_SECONDS
+    kind: str,
+    data: bytes | str,
+    *,
+    max_bytes: int | None = MAX_TEXT_BYTES,
+    seconds: float | None = EXTRACT_SECONDS,
 ) -> tuple[str, bool]:
-    """(text, truncated) of a file of a known kind; no text for kinds without an extractor.
+    """(text, truncated) of a file of a known kind, given as bytes or as the path of a file on
+    disk (read there, in the budgeted child); no text for kinds without an extractor.
     The search index needs only the first ``max_bytes`` (the pre-scan passes None: all of it).
     A file its parser cannot read raises AttachmentError with the parser's reason."""
     extractor = EXTRACTORS.get(kind)
     if extractor is None:
         return "", False
-    budget = _TextBudget(max_bytes, seconds)
-    try:
-        extractor(data, budget)
-    except AttachmentError:
-        raise
-    except Exception as exc:
+    if kind in ("docx", "xlsx", "ofd"):
+        _open_zip(data, KINDS[kind].label)  # sizes checked before any XML is parsed
+    hard_seconds = EXTRACT_HARD_SECONDS if seconds is None else seconds * 2 + 5
+    outcome, value = run_budgeted(
+        _extract_in_budget,
+        extractor,
+        data,
+        max_bytes,
+        seconds,
+        memory=EXTRACT_MEMORY_BYTES,
+        seconds=hard_seconds,
+    )
+    if outcome == "refused":
+        raise AttachmentError(value)
+    if outcome == "error":
         # pypdf, python-docx and openpyxl raise many types on malformed input; for an upload
         # every one of them means the same thing to the uploader: the file cannot be read.
-        reason = f"{type(exc).__name__}: {exc}"[:200]
         raise AttachmentError(
             _("%(label)s已损坏或格式不规范，无法读取（%(reason)s）。")
-            % {"label": KINDS[kind].label, "reason": reason}
-        ) from exc
-    if budget.truncated:
-        log.warning("attachment text truncated at %d bytes", budget.size)
-    return budget.text(), budget.truncated
+            % {"label": KINDS[kind].label, "reason": value}
+        )
+    if outcome in ("memory", "killed"):
+        log.warning("text extraction of a %s stopped: %s", kind, outcome)
+        raise AttachmentError(
+            _("%(label)s的内容过于庞大或复杂，无法在限定的内存和时间内读取，已拒绝；请拆分或另存后再上传。")
+            % {"label": KINDS[kind].label}
+        )
+    text, truncated, size = value
+    if truncated:
+        log.warning("attachment text truncated at %d bytes", size)
+    return text, truncated
+
+
+def _extract_in_budget(extractor, data: bytes, max_bytes: int | None, seconds: float | None):
+    budget = _TextBudget(max_bytes, seconds)
+    extractor(data, budget)
+    return budget.text(), budget.truncated, budget.size
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (the base RLIMIT_AS is counted from)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _release_free_memory() -> None:
+    """Give the heap's free pages back (glibc), so that the budget counts from what is in use."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _peak_address_space() -> int:
+    """This process's peak virtual size in bytes (VmPeak), 0 when unknown."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def run_budgeted(fn, *args, memory: int, seconds: float):
+    """Run ``fn(*args)`` in a forked child limited to ``memory`` more bytes of address space
+    and ``seconds`` of wall time. Returns (outcome, value): ("ok", result), ("refused", the
+    AttachmentError's message), ("error", "Type: message"), ("memory", "") or ("killed", "")
+    for a child that ran out of memory or time or died. Without fork (not Linux), runs inline."""
+    if not hasattr(os, "fork") or not BUDGETED_EXTRACTION:
+        return _outcome(fn, args)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        status = 0
+        try:
+            os.close(read_end)
+            _release_free_memory()
+            base = _address_space()
+            if base:
+                resource.setrlimit(resource.RLIMIT_AS, (base + memory, base + memory))
+            near_limit = base + memory * 0.9
+            inherited_peak = _peak_address_space()  # the parent's, copied by fork
+            result = _outcome(fn, args)
+            if result[0] == "error" and inherited_peak < near_limit < _peak_address_space():
+                # lxml and others report a failed allocation as their own error type
+                result = ("memory", "")
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as fh:
+                fh.write(payload)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    received = bytearray()
+    deadline = time.monotonic() + seconds
+    killed = False
+    with os.fdopen(read_end, "rb") as fh:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+            ready, _w, _x = select.select([fh], [], [], remaining)
+            if ready:
+                chunk = os.read(fh.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                received += chunk
+    os.waitpid(pid, 0)
+    if killed or not received:
+        return ("killed", "")
+    try:
+        return pickle.loads(received)
+    except Exception:
+        return ("killed", "")
+
+
+def _outcome(fn, args):
+    try:
+        return ("ok", fn(*args))
+    except AttachmentError as exc:
+        return ("refused", str(exc))
+    except MemoryError:
+        return ("memory", "")
+    except Exception as exc:
+        return ("error", f"{type(exc).__name__}: {exc}"[:200])
 
 
 # ---------------------------------------------------------------- inspection
@@ -449,21 +832,37 @@ def extract_text(
 
 @dataclass(frozen=True)
 class InspectedUpload:
-    """An upload that passed every check, with its extracted text; not yet stored."""
+    """An upload that passed every check, with its extracted text; not yet stored. Its bytes
+    stay where they were (a temporary file for any upload over FILE_UPLOAD_MAX_MEMORY_SIZE):
+    store it from ``open()`` wrapped in a Django ``File``, which the storage copies in chunks."""
 
     original_name: str
     extension: str
     kind: FileKind
-    data: bytes
+    size: int
     sha256: str
     text: str
     text_truncated: bool
+    source: _Source = field(repr=False, compare=False)
+
+    def open(self) -> BinaryIO:
+        """The upload's bytes as a file to read (close it after use)."""
+        return self.source.open()
+
+    @property
+    def data(self) -> bytes:
+        """The whole file in memory: only for code that must have bytes (a redaction)."""
+        with self.source.open() as fh:
+            return fh.read()
 
 
 def upload_inspect(*, data: bytes | BinaryIO, filename: str) -> InspectedUpload:
     """Check an upload (size, type by content against the extension, bombs) and extract its
-    text. Pure: writes nothing. Raises AttachmentError with the reason."""
-    raw = _read_limited(data)
+    text. Pure: writes nothing but, for a large file object that is not already on disk, a
+    temporary copy. A file on disk is never read whole into memory: its type is judged by its
+    first bytes, zips are opened from the file, the hash is computed in chunks and the text is
+    extracted (in the budgeted child) from the path. Raises AttachmentError with the reason."""
+    source = _source(data)
     original_name = _clean_name(filename)
     extension = _extension(original_name)
     expected = KIND_BY_EXTENSION.get(extension)
@@ -475,21 +874,22 @@ def upload_inspect(*, data: bytes | BinaryIO, filename: str) -> InspectedUpload:
             )
             % {"ext": extension or _("无扩展名")}
         )
-    actual = detect_kind(raw, expected_label=expected.label)
+    actual = _detect_kind_source(source, expected_label=expected.label)
     if actual != expected.name:
         raise AttachmentError(
             _("文件内容与扩展名不符：扩展名为“%(ext)s”，内容却是%(actual)s。请确认文件后重新上传。")
             % {"ext": extension, "actual": _kind_label(actual)}
         )
     if expected.name in ("png", "jpeg", "gif"):
-        _check_image(expected.name, raw)
-    text, truncated = extract_text(expected.name, raw)
+        _check_image(expected.name, source)
+    text, truncated = extract_text(expected.name, source.data if source.data is not None else source.path)
     return InspectedUpload(
         original_name=original_name,
         extension=extension,
         kind=expected,
-        data=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        size=source.size,
+        sha256=source.sha256(),
         text=text,
         text_truncated=truncated,
+        source=source,
     )

@@ -9,6 +9,10 @@ database.
 A restore unpacks and checks everything before touching anything, then puts the files and the
 database in place with a way back, migrates (an older backup is upgraded), rebuilds the search
 index and verifies the audit trail's hash chain.
+
+The manifest also anchors the audit chain's head (newest event id and hash) outside the
+database, and each backup appends it to the anchor file too: a restore checks that the
+restored trail still holds the anchored event, and then anchors the restored head.
 """
 
 import hashlib
@@ -26,12 +30,18 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, models
+from django.db import DatabaseError, connection, connections, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from .audit import audit_record, audit_verify
+from .audit import (
+    audit_anchor_problems,
+    audit_anchor_write,
+    audit_chain_head,
+    audit_record,
+    audit_verify,
+)
 from .backup_db import BackupError, database_for_connection
 from .models import AuditEvent
 
@@ -81,6 +91,8 @@ class RestoreReport:
     audit_events: int
     audit_broken: list[int]
     missing_files: list[str] = field(default_factory=list)
+    # How the restored trail disagrees with the head anchored in the backup's manifest.
+    audit_anchor_problems: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -91,7 +103,11 @@ class RestoreReport:
             "files": data["files"],
             "migrations_applied": data["migrations_applied"],
             "search": {"indexed": data["search_indexed"]},
-            "audit": {"events": data["audit_events"], "broken": data["audit_broken"]},
+            "audit": {
+                "events": data["audit_events"],
+                "broken": data["audit_broken"],
+                "anchor_problems": data["audit_anchor_problems"],
+            },
             "missing_files": data["missing_files"],
         }
 
@@ -150,6 +166,12 @@ def _version() -> str:
 
 def _write_archive(database, media_root: Path, directory: Path, created_at: str) -> tuple[Path, list[dict]]:
     """The archive in ``directory``, readable by its owner only (it holds applicants' data)."""
+    # Read before the copy: the copy holds at least this event (audit events are only appended).
+    # An unmigrated database has no trail: the snapshot then says what is wrong.
+    try:
+        head = audit_chain_head()
+    except DatabaseError:
+        head = None
     dump, details, migrations = database.snapshot(directory)
     partial = directory / "archive.tar"
     partial.touch(mode=0o600)
@@ -166,6 +188,7 @@ def _write_archive(database, media_root: Path, directory: Path, created_at: str)
             "database": {"vendor": database.vendor, "file": entries[0]["path"], **details},
             "migrations": migrations,
             "files": entries,
+            "audit": head.as_json() if head else None,
         }
         data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
         info = tarfile.TarInfo(MANIFEST)
@@ -208,6 +231,7 @@ def backup_create(*, output: Path) -> BackupReport:
         action="backup_create",
         after={"archive": output.name, "files": report.files, "bytes": report.bytes, "vendor": report.vendor},
     )
+    audit_anchor_write(reason=f"backup {output.name}")
     return report
 
 
@@ -487,6 +511,8 @@ def backup_restore(*, archive: Path, replace: bool = False) -> RestoreReport:
         shutil.rmtree(staging, ignore_errors=True)
     indexed = _rebuild_search_index()
     broken = audit_verify()
+    anchored = manifest.get("audit")  # absent in backups made before anchors existed
+    anchor_problems = audit_anchor_problems(anchored) if isinstance(anchored, dict) else []
     report = RestoreReport(
         archive=str(archive),
         created_at=manifest["created_at"],
@@ -497,6 +523,7 @@ def backup_restore(*, archive: Path, replace: bool = False) -> RestoreReport:
         audit_events=AuditEvent.objects.count(),
         audit_broken=broken,
         missing_files=missing_files(),
+        audit_anchor_problems=anchor_problems,
     )
     audit_record(
         actor=None,
@@ -507,6 +534,9 @@ def backup_restore(*, archive: Path, replace: bool = False) -> RestoreReport:
             "files": report.files,
             "migrations_applied": applied,
             "audit_broken": len(broken),
+            "audit_anchor_problems": anchor_problems,
         },
     )
+    # The restored head is the new baseline: later anchors are of the trail as restored.
+    audit_anchor_write(reason=f"restore {archive.name}")
     return report

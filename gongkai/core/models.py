@@ -13,9 +13,11 @@ from .calendar import in_notice_window
 
 class AuditEvent(models.Model):
     """One state change or sign-in (security.md, "Audit"). Rows are never updated or deleted;
-    each carries the hash of the previous one so `gongkai audit-verify` can detect tampering."""
+    each carries the hash of the previous one so `gongkai audit-verify` can detect tampering
+    (gongkai/core/audit.py: version 1, SHA-256 of some fields; version 2, an HMAC of all)."""
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set by audit_record before the hash is computed (the hash covers it).
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -28,6 +30,7 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    chain_version = models.PositiveSmallIntegerField(_("哈希链版本"), default=1)
 
     class Meta:
         verbose_name = _("审计记录")
@@ -35,7 +38,9 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        )
 
 
 class HolidayNotice(models.Model):

@@ -8,9 +8,17 @@ from django.urls import reverse
 
 from gongkai.agencies.models import AgencyLevel, ReadingPoint, Role, StaffRole
 from gongkai.catalogue.attachments import attachment_add
-from gongkai.catalogue.models import Attachment, Document, Genre, Subject, Validity, Visibility
+from gongkai.catalogue.models import (
+    Attachment,
+    Document,
+    DocumentImport,
+    Genre,
+    Subject,
+    Validity,
+    Visibility,
+)
 from gongkai.catalogue.tests import samples
-from gongkai.catalogue.tests.factories import make_agency, make_document
+from gongkai.catalogue.tests.factories import make_agency, make_document, publish_imported
 from gongkai.core.audit import audit_record
 from gongkai.core.models import AuditEvent, CalendarDay, HolidayNotice
 from gongkai.search.services import SearchQuery, search_documents
@@ -69,6 +77,7 @@ def objects(db):
         "calendarday": CalendarDay.objects.create(notice=notice, date=date(2099, 1, 1), kind="holiday"),
         "agency": agency,
         "document": document,
+        "documentimport": document.imported_from,
         "readingpoint": point,
         "staffrole": StaffRole.objects.create(user=user, agency=agency, role=Role.CLERK),
         "subject": Subject.objects.create(name="政务公开", parent=top),
@@ -85,7 +94,7 @@ def test_every_project_model_is_registered():
     names = {m._meta.model_name for m in project_models()}
     assert names == {
         *("agency", "readingpoint", "staffrole", "subject", "genre", "document", "auditevent"),
-        *("holidaynotice", "calendarday"),
+        *("holidaynotice", "calendarday", "documentimport"),
     }
 
 
@@ -94,7 +103,7 @@ def test_admin_opens_changelist_add_and_change_pages_of_every_model(admin_client
         name = model._meta.model_name
         assert admin_client.get(url(model, "changelist")).status_code == 200, name
         assert admin_client.get(url(model, "changelist"), {"q": "测试"}).status_code == 200, name
-        expected_add = 403 if model in (AuditEvent, HolidayNotice) else 200
+        expected_add = 403 if model in (AuditEvent, HolidayNotice, DocumentImport) else 200
         assert admin_client.get(url(model, "add")).status_code == expected_add, name
         assert admin_client.get(url(model, "change", objects[name].pk)).status_code == 200, name
 
@@ -123,27 +132,21 @@ def test_saving_a_document_in_the_admin_audits_it_and_makes_it_searchable(admin_
     assert (event.actor, event.object_id) == (admin_user, str(document.pk))
 
     response = admin_client.post(
-        url(Document, "changelist"), {"action": "publish", "_selected_action": [document.pk]}
-    )
-    assert response.status_code == 302
-    document.refresh_from_db()
-    assert document.visibility == Visibility.PUBLIC and document.index_no
-    assert found("政务公开标准化") == ["关于推进政务公开标准化的通知"]
-
-    response = admin_client.post(
         url(Document, "change", document.pk), document_form(agency, title="关于推进基层政务公开的通知")
     )
     assert_saved(response)
     assert AuditEvent.objects.filter(action="document_update", actor=admin_user).count() == 1
+    assert found("基层政务公开") == []  # internal until it is published
+
+    document = publish_imported(Document.objects.get())
     assert found("基层政务公开") == ["关于推进基层政务公开的通知"]
-    assert found("政务公开标准化") == []
     document.refresh_from_db()
     assert document.agency == agency and document.index_no  # kept: not editable after creation
 
 
 @pytest.mark.django_db(transaction=True)
 def test_attachment_uploaded_in_the_admin_is_searchable_and_removable(admin_client, admin_user):
-    document = make_document(make_agency(), "关于海岛供水的通知")
+    document = make_document(make_agency(), "关于海岛供水的通知", publish=False)
     upload = SimpleUploadedFile("供水方案.docx", samples.make_docx("海岛淡化水厂扩建方案"))
     form = document_form(
         document.agency, title=document.title, new_attachment=upload, new_attachment_title="方案"
@@ -152,7 +155,6 @@ def test_attachment_uploaded_in_the_admin_is_searchable_and_removable(admin_clie
     attachment = Attachment.objects.get()
     assert (attachment.title, attachment.original_name) == ("方案", "供水方案.docx")
     assert AuditEvent.objects.filter(action="attachment_add", actor=admin_user).exists()
-    assert found("淡化水厂") == ["关于海岛供水的通知"]
 
     form = document_form(
         document.agency,
@@ -168,7 +170,12 @@ def test_attachment_uploaded_in_the_admin_is_searchable_and_removable(admin_clie
     assert_saved(admin_client.post(url(Document, "change", document.pk), form))
     assert not Attachment.objects.exists()
     assert AuditEvent.objects.filter(action="attachment_remove", actor=admin_user).exists()
-    assert found("淡化水厂") == []
+
+    upload = SimpleUploadedFile("供水方案.docx", samples.make_docx("海岛淡化水厂扩建方案"))
+    form = document_form(document.agency, title=document.title, new_attachment=upload)
+    assert_saved(admin_client.post(url(Document, "change", document.pk), form))
+    publish_imported(document)
+    assert found("淡化水厂") == ["关于海岛供水的通知"]
 
 
 def test_refused_upload_is_a_form_error_and_saves_nothing(admin_client):
@@ -194,7 +201,7 @@ def test_validity_actions_go_through_the_service(admin_client, admin_user):
 
 def test_repealing_through_the_form_links_the_replacing_document(admin_client):
     agency = make_agency()
-    old, new = make_document(agency, "旧办法"), make_document(agency, "新办法")
+    old, new = make_document(agency, "旧办法", publish=False), make_document(agency, "新办法")
     form = document_form(agency, title="旧办法", validity=Validity.REPEALED, replaced_by=new.pk)
     assert_saved(admin_client.post(url(Document, "change", old.pk), form))
     old.refresh_from_db()
@@ -202,12 +209,25 @@ def test_repealing_through_the_form_links_the_replacing_document(admin_client):
     assert AuditEvent.objects.filter(action="document_set_validity", object_id=str(old.pk)).exists()
 
 
-def test_publishing_twice_reports_an_error_instead_of_failing(admin_client):
-    document = make_document(make_agency(), "已公开的通知")
-    response = admin_client.post(
-        url(Document, "changelist"), {"action": "publish", "_selected_action": [document.pk]}, follow=True
-    )
-    assert "该信息已公开" in response.content.decode()
+def test_the_admin_offers_no_way_to_publish(admin_client):
+    draft = make_document(make_agency(), "未经审查的草稿", publish=False)
+    changelist = admin_client.get(url(Document, "changelist")).content.decode()
+    assert 'value="publish"' not in changelist
+    admin_client.post(url(Document, "changelist"), {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.visibility == Visibility.INTERNAL and draft.index_no is None
+    assert not AuditEvent.objects.filter(action="document_publish").exists()
+
+
+def test_published_and_imported_documents_open_read_only(admin_client):
+    agency = make_agency()
+    published = make_document(agency, "已公开的通知")
+    page = admin_client.get(url(Document, "change", published.pk)).content.decode()
+    assert 'name="title"' not in page and "已公开的通知" in page
+    response = admin_client.post(url(Document, "change", published.pk), document_form(agency, title="偷改"))
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.title == "已公开的通知"
 
 
 def test_documents_cannot_be_deleted_in_the_admin(admin_client):

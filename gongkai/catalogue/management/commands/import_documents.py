@@ -1,6 +1,9 @@
 """`gongkai import-documents FILE.jsonl --agency CODE`: import and publish documents
 (interfaces.md)."""
 
+import hashlib
+from pathlib import Path
+
 from django.core.management.base import CommandError
 
 from gongkai.agencies.importing import normalize_code
@@ -32,10 +35,20 @@ class Command(GongkaiCommand):
                 f"no agency with code {agency!r}; load the directory first with `gongkai import-agencies FILE.jsonl`"
             )
         lines = self.read_jsonl(file)
+        # The run is recorded with the file's name and SHA-256 (docs/security.md, section 1).
+        with open(file, "rb") as fh:
+            sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
         total = sum(1 for raw in lines if raw.strip())
         try:
             with self.progress(total=total, desc="import") as advance:
-                result = import_documents(lines, agency=target, dry_run=dry_run, progress=advance)
+                result = import_documents(
+                    lines,
+                    agency=target,
+                    dry_run=dry_run,
+                    progress=advance,
+                    file_name=str(Path(file).resolve()),
+                    sha256=sha256,
+                )
         except ImportFailed as exc:
             self.fail_import(exc, file)
         if json:

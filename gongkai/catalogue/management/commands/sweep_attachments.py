@@ -7,6 +7,7 @@ than the grace period. Safe to run from cron at any time."""
 from datetime import timedelta
 
 from gongkai.catalogue.attachments import ORPHAN_GRACE, attachment_sweep_orphans
+from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
 
 
@@ -22,6 +23,7 @@ class Command(GongkaiCommand):
         )
         parser.add_argument("--json", action="store_true", help='print {"removed": [...]}')
 
+    @exclusive("sweep-attachments")  # one node at a time (core/joblock.py)
     def handle(self, *args, older_than_hours, json, **options):
         removed = attachment_sweep_orphans(older_than=timedelta(hours=older_than_hours))
         if json:

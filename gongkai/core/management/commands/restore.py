@@ -51,6 +51,8 @@ class Command(GongkaiCommand):
                 self.stdout.write(f"Indexed {report.search_indexed} public document(s).")
             if not report.audit_broken:
                 self.stdout.write(f"Audit trail intact: {report.audit_events} event(s) verified.")
+        for problem in report.audit_anchor_problems:
+            self.say(f"warning: the restored audit trail does not match the backup's anchor: {problem}")
         if report.missing_files:
             shown = ", ".join(report.missing_files[:5]) + (" …" if len(report.missing_files) > 5 else "")
             self.say(f"warning: {len(report.missing_files)} file(s) named by records are missing: {shown}")
