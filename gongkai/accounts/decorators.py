@@ -2,12 +2,14 @@
 nothing left to do first (second factor, a due password change, a mandatory enrolment)."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .policy import Requirement, counts_as_staff, is_staff_member, pending_requirement
@@ -60,6 +62,21 @@ def _gate(request):
     return redirect("accounts:two_factor")
 
 
+def _next_url(request) -> str:
+    """Where to return after signing in. A form sent after the session ended (idle sign-out)
+    returns to the page it was on, where drafts.js gives the typed text back; its action URL
+    takes POST only."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
 def _signed_in_staff(view, is_allowed):
     """``view`` for signed-in users who pass the staff gate and ``is_allowed``: anonymous users
     go to the login page (``?next=`` kept), anyone else gets "not found" (security.md)."""
@@ -67,7 +84,7 @@ def _signed_in_staff(view, is_allowed):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
+            return redirect_to_login(_next_url(request), login_url=LOGIN_URL)
         gate = staff_gate(request)
         if gate is not None:
             return gate
@@ -95,7 +112,7 @@ class StaffRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
+            return redirect_to_login(_next_url(request), login_url=LOGIN_URL)
         gate = staff_gate(request)
         if gate is not None:
             return gate

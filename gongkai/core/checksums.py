@@ -6,6 +6,8 @@ organisation code (GB 11714) and the resident identity number (GB 11643-1999).
 
 from datetime import date
 
+from django.utils import timezone
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols, no I O S V Z
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -53,20 +55,29 @@ def org_code_of(code: str) -> str:
 
 
 def id_number_check_char(body17: str) -> str:
-    """Check character of a resident identity number from its first 17 digits."""
+    """Check character of a resident identity number from its first 17 digits (ASCII 0-9)."""
     total = sum(int(c) * w for c, w in zip(body17, ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11]
 
 
-def is_valid_id_number(number: str) -> bool:
-    """18-digit resident identity number: digits, a real birth date and the check character."""
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def is_valid_id_number(number: str, *, today: date | None = None) -> bool:
+    """18-character resident identity number: ASCII digits (``str.isdigit`` also passes "²" and
+    "①", which ``int`` refuses), a region code other than 000000, a real birth date between 1900
+    and ``today`` (default: today in the platform's time zone), and the check character."""
     number = number.upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if len(number) != 18 or not set(number[:17]) <= ASCII_DIGITS:
+        return False
+    if number[17] not in ASCII_DIGITS and number[17] != "X":
+        return False
+    if number[:6] == "000000":
         return False
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    if born.year < 1900:
+    if born.year < 1900 or born > (today or timezone.localdate()):
         return False
     return id_number_check_char(number[:17]) == number[17]

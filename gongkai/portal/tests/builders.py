@@ -3,10 +3,11 @@
 from datetime import date
 
 from gongkai.agencies.models import Agency, AgencyLevel
-from gongkai.agencies.services import AgencyData, OfficeData, agency_upsert, reading_point_upsert
+from gongkai.agencies.services import AgencyData, OfficeData, RemedyData, agency_upsert, reading_point_upsert
+from gongkai.agencies.tests.remedies import REMEDIES
 from gongkai.catalogue.models import DisclosureAttribute, Document, Genre, Subject, Visibility
-from gongkai.catalogue.services import DocumentFields, document_create, document_publish
-from gongkai.catalogue.tests.factories import make_agency_code, make_document
+from gongkai.catalogue.services import DocumentFields, document_create
+from gongkai.catalogue.tests.factories import make_agency_code, make_document, publish_imported
 
 OFFICE = OfficeData(
     name="江川市人民政府办公室政务公开科",
@@ -26,6 +27,7 @@ def agency(
     parent: Agency | None = None,
     office: OfficeData | None = OFFICE,
     short_name: str = "",
+    remedies: RemedyData | None = None,
 ) -> Agency:
     data = AgencyData(
         code=make_agency_code(),
@@ -34,6 +36,7 @@ def agency(
         short_name=short_name,
         parent_code=parent.code if parent else None,
         office=office,
+        remedies=remedies or RemedyData(**REMEDIES),
     )
     created, _state = agency_upsert(data=data)
     return created
@@ -60,7 +63,7 @@ def document(
         return make_document(owner, title, body, **fields)
     fields.setdefault("written_on", published_on)
     draft = document_create(agency=owner, fields=DocumentFields(title=title, body=body, **fields))
-    return document_publish(document=draft, published_on=published_on)
+    return publish_imported(draft, published_on=published_on)
 
 
 def reading_point(owner: Agency, name: str = "江川市图书馆", **fields):

@@ -26,7 +26,8 @@ from gongkai.applications import letters, services
 from gongkai.applications.forms import ApplicationForm
 from gongkai.applications.progress import applicant_application, applicant_letter, application_progress
 from gongkai.applications.rules import ApplicantType, IdType
-from gongkai.catalogue.uploads import AttachmentError
+from gongkai.catalogue.uploads import KINDS, AttachmentError
+from gongkai.core.http import is_disk_full
 
 from .double_submit import first_result
 
@@ -37,6 +38,7 @@ ACCESS_KEY = "progress_access"
 ACCESS_KEEP = 10
 # A double click's second request waits this long for the first to finish and show its result.
 IDENTITY_PROOF_FIELD = "identity_proof"
+IDENTITY_PROOF_EXTENSIONS = tuple(ext for k in ("pdf", "jpeg", "png", "gif") for ext in KINDS[k].extensions)
 SENSITIVE = ("id_number", "org_code", "phone", "email", "address", "query_code")
 
 
@@ -54,7 +56,7 @@ class ApplyForm(ApplicationForm):
         label=gettext_lazy("身份证明（选填）"),
         required=False,
         help_text=gettext_lazy(
-            "身份证件或营业执照等的照片或扫描件，PDF、JPG、PNG 格式；也可在工作人员联系您时补充提供。"
+            "身份证件或营业执照等的照片或扫描件，PDF、JPG、PNG、GIF 格式；也可在工作人员联系您时补充提供。"
         ),
     )
 
@@ -69,6 +71,16 @@ class ApplyForm(ApplicationForm):
         # fields were shown (their form sends no id_type) and the person's are shown again.
         self.fields["id_type"].choices = IdType.choices
         self.fields["website"].label = gettext_lazy("请勿填写")
+
+    def clean_identity_proof(self):
+        """Only the kinds the help text names (a scan or a photo); the content is checked
+        against the extension when the application is stored (catalogue/uploads.py)."""
+        upload = self.cleaned_data.get(IDENTITY_PROOF_FIELD)
+        if upload and not upload.name.lower().endswith(IDENTITY_PROOF_EXTENSIONS):
+            raise forms.ValidationError(
+                _("不支持该类型的文件：身份证明只接受 PDF、JPG、PNG、GIF 格式，请转换格式后重新选择。")
+            )
+        return upload
 
     def clean(self):
         data = super().clean()
@@ -199,6 +211,15 @@ def _apply(request):
         return _duplicate(request, form, token, str(exc))
     except IntegrityError:  # both requests of a double click reached the database at once
         return _duplicate(request, form, token, _("该申请已提交，请勿重复提交。"))
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        # The transaction rolled back and the storage removed its partial file: nothing was
+        # saved, so the person's text stays on the page to send again.
+        form.add_error(
+            None, _("服务器存储空间暂时不足，您的申请未能保存。请稍后再次提交，已填写的内容仍保留在本页。")
+        )
+        return _render_form(request, form, token, status=503)
     application = submitted.application
     request.session[DONE_KEY] = {
         "token": token,
