@@ -3,7 +3,6 @@ progress with the tracking number and query code. The same validation as the web
 (ApplicationForm); no cookies, so no CSRF; never any personal data in a response."""
 
 import hashlib
-import json
 
 from django.db import IntegrityError
 from django.urls import reverse
@@ -18,6 +17,7 @@ from gongkai.applications import services
 from gongkai.applications.forms import ApplicationForm
 from gongkai.applications.models import Application
 from gongkai.applications.progress import application_progress
+from gongkai.core.http import BadJSON, json_body
 
 from .views import _error, _json
 
@@ -64,9 +64,9 @@ def _tracking_no_for(key: str | None) -> str | None:
 def applications(request):
     """Submit an application: 201 with the tracking number and the query code (shown once)."""
     try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        body = None
+        body = json_body(request)
+    except BadJSON as exc:
+        return _errors(400, {"__all__": [str(exc)]})
     if not isinstance(body, dict):
         return _errors(400, {"__all__": [_("请求体须为 JSON 对象。")]})
     raw_key = request.headers.get("Idempotency-Key", "").strip()
@@ -118,11 +118,37 @@ def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
+@csrf_exempt
+@never_cache
+@require_POST
+@sensitive_variables("body", "code")
+def application_status(request, tracking_no: str):
+    """Progress of one application, the query code in the JSON body ``{"code": ...}`` so that
+    it is in no URL and no access log; the same answers as ``application_detail``."""
+    try:
+        body = json_body(request)
+    except BadJSON as exc:
+        return _errors(400, {"__all__": [str(exc)]})
+    if not isinstance(body, dict):
+        return _errors(400, {"__all__": [_("请求体须为 JSON 对象。")]})
+    code = body.get("code")
+    if code is not None and not isinstance(code, str):
+        return _errors(400, {"code": [_("须为字符串。")]})
+    return _progress_answer(request, tracking_no, code or "")
+
+
 @never_cache
 @require_GET
+@sensitive_variables("code")
 def application_detail(request, tracking_no: str):
-    """Progress of one application for whoever holds its query code; 404 names no part."""
-    code = request.GET.get("code", "")
+    """Progress of one application for whoever holds its query code; 404 names no part. The
+    older form: the code is in the URL (``?code=``), which the access logs redact; new
+    clients use ``application_status``."""
+    return _progress_answer(request, tracking_no, request.GET.get("code", ""))
+
+
+@sensitive_variables("code")
+def _progress_answer(request, tracking_no: str, code: str):
     if not services.lookup_allowed(client_ip(request)):
         response = _error(429, _("查询过于频繁，请稍后再试。"))
         response["Retry-After"] = str(services.LOOKUP_WINDOW_SECONDS)
@@ -150,5 +176,27 @@ def application_detail(request, tracking_no: str):
             "reply": None
             if reply is None
             else {"letter_no": reply.letter_no, "title": reply.title, "paragraphs": reply.paragraphs},
+            "remedies": _remedies(application, progress),
         }
     )
+
+
+def _body(name: str, address: str) -> dict | None:
+    name, address = name.strip(), address.strip()
+    return {"name": name, "address": address or None} if name else None
+
+
+def _remedies(application: Application, progress) -> dict | None:
+    """What the applicant may do against the reply and who hears it (regulation.md, "Replies";
+    applications/remedies.py), once the reply has been delivered, as the progress page shows
+    it: null before. ``court`` is null where reconsideration comes first for the whole reply."""
+    remedies = progress.remedies
+    if remedies is None:
+        return None
+    agency = application.agency
+    return {
+        "reconsideration_first": remedies.reconsideration_first,
+        "lines": list(remedies.lines),
+        "reconsideration_body": _body(agency.reconsideration_body, agency.reconsideration_address),
+        "court": None if not remedies.court else _body(agency.court, agency.court_address),
+    }

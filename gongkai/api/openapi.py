@@ -73,6 +73,11 @@ APPLICATION_REQUEST = {
     },
 }
 _DATE = {"type": ["string", "null"], "format": "date"}
+_NAMED_BODY = {
+    "type": "object",
+    "required": ["name", "address"],
+    "properties": {"name": {"type": "string"}, "address": {"type": ["string", "null"]}},
+}
 APPLICATION_PROGRESS = {
     "type": "object",
     "required": [
@@ -87,6 +92,7 @@ APPLICATION_PROGRESS = {
         "due_explanation",
         "outcome",
         "reply",
+        "remedies",
     ],
     "properties": {
         "tracking_no": {"type": "string"},
@@ -122,6 +128,36 @@ APPLICATION_PROGRESS = {
                 {"type": "null"},
             ],
             "description": "送达后的答复书（申请人姓名及联系方式已隐去）",
+        },
+        "remedies": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["reconsideration_first", "lines", "reconsideration_body", "court"],
+                    "properties": {
+                        "reconsideration_first": {
+                            "type": "boolean",
+                            "description": "整个答复须先申请行政复议（复议前置，仅不予公开，"
+                            "《中华人民共和国行政复议法》第二十三条）；为 false 时可以选择复议或直接起诉",
+                        },
+                        "lines": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "救济途径的告知，逐句，含期限（复议60日、诉讼6个月）和受理机关",
+                        },
+                        "reconsideration_body": {
+                            "oneOf": [_NAMED_BODY, {"type": "null"}],
+                            "description": "行政复议机关；本机关尚未登记时为 null",
+                        },
+                        "court": {
+                            "oneOf": [_NAMED_BODY, {"type": "null"}],
+                            "description": "管辖法院；复议前置或本机关尚未登记时为 null",
+                        },
+                    },
+                },
+                {"type": "null"},
+            ],
+            "description": "救济途径：答复送达后提供，此前为 null（与进度查询页面一致）",
         },
     },
 }
@@ -407,10 +443,48 @@ def openapi_document(server_url: str) -> dict:
                     },
                 }
             },
+            "/applications/{tracking_no}/status": {
+                "post": {
+                    "operationId": "postApplicationProgress",
+                    "summary": "凭申请编号和查询码查询办理进度与答复（不含个人信息）",
+                    "description": (
+                        "查询码放在请求体中，不出现在任何网址和访问日志中。"
+                        "应答与 GET /applications/{tracking_no}?code= 完全相同。"
+                    ),
+                    "parameters": [_param("tracking_no", "申请编号", string, where="path", required=True)],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["code"],
+                                    "properties": {"code": {"type": "string", "description": "查询码"}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json_response("办理进度", "#/components/schemas/ApplicationProgress"),
+                        "400": _json_response(
+                            "请求体不是 JSON 对象，或 code 不是字符串", "#/components/schemas/FieldErrors"
+                        ),
+                        "404": _json_response(
+                            "申请编号或查询码不正确（不区分是哪一项）", "#/components/schemas/Error"
+                        ),
+                        "429": _json_response("查询过于频繁", "#/components/schemas/Error"),
+                    },
+                }
+            },
             "/applications/{tracking_no}": {
                 "get": {
                     "operationId": "getApplicationProgress",
-                    "summary": "凭申请编号和查询码查询办理进度与答复（不含个人信息）",
+                    "summary": "凭申请编号和查询码查询办理进度与答复（旧接口，请改用 POST .../status）",
+                    "description": (
+                        "为已有客户端保留。查询码在网址中：平台的访问日志（gunicorn 与 Django）会把 code 参数替换为"
+                        " [redacted]，但网址仍可能留在客户端、代理或浏览器历史中，新客户端请用 POST /applications/{tracking_no}/status。"
+                    ),
+                    "deprecated": True,
                     "parameters": [
                         _param("tracking_no", "申请编号", string, where="path", required=True),
                         _param("code", "查询码", string, required=True),
@@ -420,6 +494,7 @@ def openapi_document(server_url: str) -> dict:
                         "404": _json_response(
                             "申请编号或查询码不正确（不区分是哪一项）", "#/components/schemas/Error"
                         ),
+                        "429": _json_response("查询过于频繁", "#/components/schemas/Error"),
                     },
                 }
             },

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.scan.masking import mask
 
 from .models import Application, LetterTemplate, RemedyCase
+from .personal_data import masked_id_number, masked_phone
 
 
 @admin.register(LetterTemplate)
@@ -14,12 +18,35 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    """Read-only: applications change only through the workbench and its services."""
+    """Read-only: applications change only through the workbench and its services. The
+    applicant's personal data is shown masked, to superusers too: the full values only on the
+    workbench, to the staff handling the case, after a reveal with a reason that is audited
+    (applications/personal_data.py). Nothing personal can be searched or filtered on."""
 
     list_display = ("tracking_no", "agency", "channel", "state", "received_on", "reply_due_on", "outcome")
     list_filter = ("state", "channel", "outcome")
     search_fields = ("tracking_no", "legacy_ref")
-    exclude = ("query_code_hash", "id_number", "phone", "email", "address", "client_ip")
+    exclude = (
+        "query_code_hash", "idempotency_key", "id_number", "org_code", "contact_name", "phone", "email",
+        "address", "postcode", "client_ip",
+    )  # fmt: skip
+    readonly_fields = ("masked_id_number", "masked_phone", "masked_email", "masked_address")
+
+    @admin.display(description=_("证件号码"))
+    def masked_id_number(self, obj):
+        return masked_id_number(obj)
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj):
+        return masked_phone(obj.phone)
+
+    @admin.display(description=_("电子邮箱"))
+    def masked_email(self, obj):
+        return mask("email", obj.email) if obj.email else ""
+
+    @admin.display(description=_("通信地址"))
+    def masked_address(self, obj):
+        return mask("address", obj.address) if obj.address else ""
 
     def has_add_permission(self, request):
         return False

@@ -66,7 +66,7 @@ class ComplaintForm(forms.Form):
             except ValidationError:
                 raise forms.ValidationError(_("电子邮箱格式有误，请核对。")) from None
         elif not _PHONE.match(contact):
-            raise forms.ValidationError(_("请填写有效的电话号码或电子邮箱。"))
+            raise forms.ValidationError(_("电话号码或电子邮箱格式有误，请核对。"))
         return contact
 
     def clean(self):

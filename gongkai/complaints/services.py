@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +18,7 @@ from gongkai.agencies.models import Agency, Role, StaffRole
 from gongkai.core.audit import audit_record
 from gongkai.core.calendar import WorkdayResult
 from gongkai.core.calendar_store import workday_add
+from gongkai.core.query_codes import query_code_check, query_code_hash, query_code_miss
 from gongkai.core.scan.engine import scan_text
 from gongkai.core.scan.findings import Confidence
 
@@ -140,10 +140,9 @@ def _new_tracking_no(kind: str, today: date) -> str:
 
 
 def _new_code_and_hash() -> tuple[str, str]:
-    """A query code and its hash. Hashing is deliberately slow (it guards the code): do it
-    before the transaction, so concurrent submissions do not queue behind it on SQLite."""
+    """A query code and its keyed hash (gongkai.core.query_codes)."""
     code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
-    return code, make_password(code)
+    return code, query_code_hash(code)
 
 
 def _check_rate(*, client_ip: str | None, contact: str) -> None:
@@ -220,10 +219,16 @@ def complaint_find(*, tracking_no: str, query_code: str) -> Complaint | None:
         .first()
     )
     if complaint is None:
-        make_password(query_code)  # same work either way: timing says nothing
+        query_code_miss(query_code)  # same work either way: timing says nothing
         return None
-    if not check_password(query_code.strip().upper(), complaint.query_code_hash):
+    checked = query_code_check(query_code, complaint.query_code_hash)
+    if not checked.matches:
         return None
+    if checked.upgrade:  # a hash from before the keyed HMAC: store the new form
+        Complaint.objects.filter(pk=complaint.pk, query_code_hash=complaint.query_code_hash).update(
+            query_code_hash=checked.upgrade
+        )
+        complaint.query_code_hash = checked.upgrade
     return complaint
 
 
