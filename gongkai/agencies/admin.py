@@ -35,17 +35,36 @@ class AgencyAdmin(AuditedModelAdmin):
     autocomplete_fields = ("parent", "competent_authority")
     list_select_related = ("parent",)
     inlines = (DisclosureOfficeInline, StaffRoleInline)
-    fields = (
-        "name",
-        "short_name",
-        "code",
-        "level",
-        "parent",
-        "competent_authority",
-        "website",
-        "functions",
-        "is_active",
-        "sort_order",
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "code",
+                    "level",
+                    "parent",
+                    "competent_authority",
+                    "website",
+                    "functions",
+                    "is_active",
+                    "sort_order",
+                )
+            },
+        ),
+        (
+            _("救济途径（答复书写明）"),
+            {
+                "fields": (
+                    "vertically_led",
+                    "reconsideration_body",
+                    "reconsideration_address",
+                    "court",
+                    "court_address",
+                )
+            },
+        ),
     )
 
 

@@ -16,9 +16,10 @@ from gongkai.core.checksums import is_valid_agency_code
 from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, read_jsonl
 
 from .models import Agency, AgencyLevel
-from .services import AgencyData, AgencyError, OfficeData, agency_upsert
+from .services import AgencyData, AgencyError, OfficeData, RemedyData, agency_upsert
 
-AGENCY_FIELDS = ("code", "name", "short_name", "level", "parent", "office")
+REMEDY_KEYS = ("vertically_led", "reconsideration_body", "reconsideration_address", "court", "court_address")
+AGENCY_FIELDS = ("code", "name", "short_name", "level", "parent", "office", *REMEDY_KEYS)
 OFFICE_FIELDS = ("name", "address", "hours", "phone", "fax", "email", "postcode", "website")
 POSTCODE_RE = re.compile(r"\d{6}")
 
@@ -69,6 +70,26 @@ def _office(reader: FieldReader) -> OfficeData | None:
     return OfficeData(**values)
 
 
+def _remedies(reader: FieldReader) -> RemedyData | None:
+    """The optional remedy keys: None when the line has none (what is recorded stays), else all
+    of them, a key left out being empty (false for ``vertically_led``)."""
+    if not any(key in reader.obj for key in REMEDY_KEYS):
+        return None
+    led = reader.obj.get("vertically_led", False)
+    if led is None:
+        led = False
+    if not isinstance(led, bool):
+        reader.error("field 'vertically_led' must be true or false")
+        led = False
+    return RemedyData(
+        vertically_led=led,
+        reconsideration_body=reader.text("reconsideration_body", max_length=200),
+        reconsideration_address=reader.text("reconsideration_address", max_length=300),
+        court=reader.text("court", max_length=200),
+        court_address=reader.text("court_address", max_length=300),
+    )
+
+
 def parse_agency_line(obj: dict, line: int) -> tuple[AgencyData | None, list[LineError]]:
     """One line as AgencyData, or the list of what is wrong with it (parent references are
     checked later, against the whole file)."""
@@ -79,6 +100,7 @@ def parse_agency_line(obj: dict, line: int) -> tuple[AgencyData | None, list[Lin
     level = reader.text("level", required=True)
     parent = normalize_code(reader.text("parent")) or None
     office = _office(reader)
+    remedies = _remedies(reader)
     if code and not is_valid_agency_code(code):
         reader.error(
             f"code {code!r} is not a valid unified social credit code (18 characters) or organisation code "
@@ -91,7 +113,13 @@ def parse_agency_line(obj: dict, line: int) -> tuple[AgencyData | None, list[Lin
     if reader.errors:
         return None, reader.errors
     return AgencyData(
-        code=code, name=name, level=level, short_name=short_name, parent_code=parent, office=office
+        code=code,
+        name=name,
+        level=level,
+        short_name=short_name,
+        parent_code=parent,
+        office=office,
+        remedies=remedies,
     ), []
 
 

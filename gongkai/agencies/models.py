@@ -24,6 +24,10 @@ class AgencyLevel(models.TextChoices):
     INSTITUTION = "institution", _("事业单位及公共企事业单位")
 
 
+# The levels that are people's governments (人民政府); the others are their departments and units.
+GOVERNMENT_LEVELS = (AgencyLevel.PROVINCE, AgencyLevel.CITY, AgencyLevel.COUNTY, AgencyLevel.TOWNSHIP)
+
+
 class AgencyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -60,6 +64,20 @@ class Agency(models.Model):
     website = models.URLField(_("网站"), blank=True)
     functions = models.TextField(_("机构职能"), blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Remedies (行政复议法 2023, Art. 24-27): who hears a reconsideration of this agency's decisions
+    # and which court hears a suit. Letters name both with their address; an agency without them
+    # cannot issue a letter that names them (``remedy_missing``).
+    vertically_led = models.BooleanField(
+        _("实行垂直领导"),
+        default=False,
+        help_text=_(
+            "海关、金融、外汇管理、税务、国家安全等实行垂直领导的机关：行政复议机关为上一级主管部门。"
+        ),
+    )
+    reconsideration_body = models.CharField(_("行政复议机关"), max_length=200, blank=True)
+    reconsideration_address = models.CharField(_("行政复议机关地址"), max_length=300, blank=True)
+    court = models.CharField(_("管辖人民法院"), max_length=200, blank=True)
+    court_address = models.CharField(_("人民法院地址"), max_length=300, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -99,6 +117,30 @@ class Agency(models.Model):
         ids = [int(x) for x in self.path.split("/")[:-1] if x]
         by_id = Agency.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
+
+    def reconsideration_body_default(self) -> str:
+        """Who hears a reconsideration under the 2023 Reconsideration Law, by its rule, for a
+        suggestion only (the agency confirms it): a vertically led agency, its superior agency
+        (Art. 27); a department or unit, the people's government at its level (Art. 24(1)(1), (4));
+        a government, the government above it (Art. 24(1)(2)); a province, itself (Art. 24(2))."""
+        parent = self.parent
+        if self.vertically_led:
+            return parent.name if parent else ""
+        if self.level in GOVERNMENT_LEVELS:
+            return parent.name if parent and parent.level in GOVERNMENT_LEVELS else self.name
+        node = parent
+        while node is not None and node.level not in GOVERNMENT_LEVELS:
+            node = node.parent
+        return node.name if node else ""
+
+    def remedy_missing(self, *, court: bool = True) -> list[str]:
+        """Labels of the remedy facts a letter must name and this agency has not recorded."""
+        names = ["reconsideration_body", "reconsideration_address"] + (
+            ["court", "court_address"] if court else []
+        )
+        return [
+            str(self._meta.get_field(name).verbose_name) for name in names if not getattr(self, name).strip()
+        ]
 
 
 class DisclosureOffice(models.Model):

@@ -8,7 +8,7 @@ from django.db.models.functions import Cast
 
 from gongkai.core.models import AuditEvent
 
-from .models import Agency, DisclosureOffice
+from .models import Agency, DisclosureOffice, ReadingPoint
 from .services import GUIDE_REVIEW_ACTIONS, GUIDE_REVIEW_KEY
 
 
@@ -44,3 +44,18 @@ def guide_reviews_as_of(agency_ids: list[int], as_of: date) -> dict[int, date | 
         for row in rows:
             reviews[int(row["object_id"])] = date.fromisoformat(row["last"])
     return reviews
+
+
+def public_contact_values() -> frozenset[str]:
+    """The contact details the directory publishes: every disclosure office's telephone, fax,
+    e-mail and address, and every reading point's telephone and address. They are printed on
+    the agencies' own notices and are not personal data, so the pre-scan is told them
+    (``gongkai.core.scan.scan_text(text, known=...)``). Two queries; read once per scan of a
+    submission (the directory may change between two), the prepared form is kept by the scan."""
+    values: set[str] = set()
+    for row in DisclosureOffice.objects.values_list("phone", "fax", "email", "address"):
+        values.update(row)
+    for row in ReadingPoint.objects.values_list("phone", "address"):
+        values.update(row)
+    values.discard("")
+    return frozenset(values)

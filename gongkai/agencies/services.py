@@ -53,8 +53,23 @@ class OfficeData:
 
 
 @dataclass(frozen=True)
+class RemedyData:
+    """Who hears the remedies against the agency's decisions (行政复议法 2023), as letters name them."""
+
+    vertically_led: bool = False
+    reconsideration_body: str = ""
+    reconsideration_address: str = ""
+    court: str = ""
+    court_address: str = ""
+
+
+REMEDY_FIELDS = tuple(RemedyData.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
 class AgencyData:
-    """Everything the directory holds about an agency, keyed by its code."""
+    """Everything the directory holds about an agency, keyed by its code (``office`` and
+    ``remedies`` None: keep what is recorded)."""
 
     code: str
     name: str
@@ -62,6 +77,7 @@ class AgencyData:
     short_name: str = ""
     parent_code: str | None = None
     office: OfficeData | None = None
+    remedies: RemedyData | None = None
 
 
 def _require_admin(actor, agency: Agency | None) -> None:
@@ -83,7 +99,12 @@ def agency_snapshot(agency: Agency) -> dict:
         "office": None
         if office is None
         else {f: getattr(office, f) for f in OfficeData.__dataclass_fields__},
+        "remedies": remedy_snapshot(agency),
     }
+
+
+def remedy_snapshot(agency: Agency) -> dict:
+    return {f: getattr(agency, f) for f in REMEDY_FIELDS}
 
 
 def _target_parent(data: AgencyData, agency: Agency | None) -> Agency | None:
@@ -169,6 +190,9 @@ def agency_upsert(*, data: AgencyData, actor=None) -> tuple[Agency, str]:
         "level": data.level,
         "parent": parent.code if parent else None,
         "office": asdict(data.office) if data.office is not None else (before or {}).get("office"),
+        "remedies": asdict(data.remedies)
+        if data.remedies is not None
+        else (before or {}).get("remedies", asdict(RemedyData())),
     }
     if before == proposed:
         return agency, "unchanged"
@@ -179,6 +203,8 @@ def agency_upsert(*, data: AgencyData, actor=None) -> tuple[Agency, str]:
         data.level,
         parent,
     )
+    for name, value in proposed["remedies"].items():
+        setattr(agency, name, value)
     agency.save()
     reviewed = _save_office(agency, data.office)
     after = agency_snapshot(agency)
@@ -219,6 +245,29 @@ def office_update(*, agency: Agency, data: OfficeData, actor) -> DisclosureOffic
     row.save()
     audit_record(actor=actor, action="office_update", obj=agency, before=before, after=_office_snapshot(row))
     return row
+
+
+@transaction.atomic
+def agency_remedies_update(*, agency: Agency, data: RemedyData, actor) -> Agency:
+    """The office records who hears reconsideration of the agency's decisions and which court
+    hears a suit, with addresses: the reply letters, the progress page and the guide name them."""
+    _require_guide_keeper(actor, agency)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    before = remedy_snapshot(agency)
+    values = {
+        name: value.strip() if isinstance(value, str) else value for name, value in asdict(data).items()
+    }
+    for name, value in values.items():
+        setattr(agency, name, value)
+    try:
+        agency.clean_fields(exclude=[f.name for f in Agency._meta.fields if f.name not in REMEDY_FIELDS])
+    except ValidationError as exc:
+        raise AgencyError("；".join(m for msgs in exc.message_dict.values() for m in msgs)) from exc
+    if values == before:
+        return agency
+    agency.save(update_fields=list(REMEDY_FIELDS))
+    audit_record(actor=actor, action="agency_remedies_update", obj=agency, before=before, after=values)
+    return agency
 
 
 @transaction.atomic

@@ -14,20 +14,38 @@ The law (regulation.md, "Receipt date" and "Clocks"; fees.md, "Procedure"), as a
   applicant, in working days) stops the clock; it may be sent only once (一次性告知).
   CORRECTION_RECEIVED restarts the reply period in full from its own date: extensions, an
   Art. 35 later date and pauses that ended by then belong to the old period and are dropped.
-  No correction after ``correction_due_on`` (as of ``today``) = abandoned ("no_correction").
-- **Pauses.** The time spent consulting third parties or other agencies (Art. 32, 34,
-  33(3); CONSULTATION_STARTED/ENDED, paired by ``ref``) and, when ``rules.fee_pauses_clock``,
-  between a fee notice and payment or waiver (FEE_NOTICE_SENT, FEE_PAID/FEE_WAIVED) does not
-  count. A pause from S to E covers the days d with S < d <= E: the start day still counts, the
-  end day does not, and counting resumes the day after the end. Overlapping pauses count once
-  (their union pauses); holidays inside a pause are simply not working days, so nothing is
-  counted twice. A pause still open stops the count: ``reply_due_on`` is None and
-  ``days_remaining_when_paused`` says how many working days are left. A pause that starts after
-  the deadline has been reached cannot revive it: the date stays.
-- **Deadlines for others**: a consultation answer within ``consultation_days`` (15) working days
-  of its start; payment within ``fee_payment_days`` (20) working days of the fee notice; unpaid
-  after that (as of ``today``) = abandoned ("fee_unpaid"). An answer that never comes does not
-  end a consultation by itself: the service records CONSULTATION_ENDED when the period lapses.
+  A correction notice sent after the ``correction_notice_days`` window (regulation.md, "A
+  correction notice after the 7-working-day window") neither stops nor restarts the reply
+  period: the original deadline stands (the services refuse such a notice unless the deployment
+  allows late notices).
+- **Periods the applicant keeps run from the applicant's receipt of the notice** (Art. 30;
+  fees.md: 20 working days from the day after the applicant receives the fee notice).
+  CORRECTION_NOTICE_RECEIVED / FEE_NOTICE_RECEIVED record the day the notice reached the
+  applicant (online: the day it is on the progress page; post: the return receipt; in person:
+  the day handed over). The applicant's period is ``days`` (correction) or ``fee_payment_days``
+  (fee) working days after that day. Until the receipt is recorded the applicant's deadline is
+  unknown (``notices_awaiting_receipt`` names the notice) and the case never lapses. No
+  correction after ``correction_due_on`` (as of ``today``) = abandoned ("no_correction"); no
+  payment after ``fee_payment_due_on`` = abandoned ("fee_unpaid"). A receipt before the notice
+  was sent, a second receipt, or one for a notice never sent raises ``ClockError``.
+- **Pauses: one convention for all of them.** The time spent consulting third parties or
+  other agencies (Art. 32, 34, 33(3); CONSULTATION_STARTED/ENDED, paired by ``ref``) and, when
+  ``rules.fee_pauses_clock``, between a fee notice and payment or waiver (FEE_NOTICE_SENT,
+  FEE_PAID/FEE_WAIVED) does not count. **A pause from S to E excludes both ends: the day the
+  notice or request is sent (S) and the day of payment or answer (E) are not counted, nor any
+  day between** (the fee notice says 自本机关发出本通知书之日起至您缴费完成之日止); counting
+  resumes the day after E. Overlapping pauses count once (their union pauses); holidays inside a
+  pause are simply not working days, so nothing is counted twice. A pause still open stops the
+  count: ``reply_due_on`` is None and ``days_remaining_when_paused`` says how many working days
+  are left. A pause that starts after the deadline has been reached cannot revive it: the date
+  stays.
+- **A consultation nobody answers still ends** (regulation.md, "A consultation without an
+  answer"): the consulted party answers within ``consultation_days`` (15) working days of
+  receiving the request (CONSULTATION_DELIVERED, when recorded; otherwise the sending day is
+  taken as the day of receipt). When that period runs out without a recorded answer the pause
+  ends on its last day by itself, so the case is due again; a CONSULTATION_ENDED recorded later
+  than the answer deadline ends the pause at the answer deadline all the same: the extra days
+  count against the agency.
 - **Extension** (EXTENDED, Art. 33(2)) adds ``days`` working days to the current period, at most
   ``max_extension_days`` (20) in total, decided no later than the original deadline (the
   deadline without extensions; the day itself still counts).
@@ -71,10 +89,13 @@ class EventKind(StrEnum):
     CORRECTION_REQUESTED = "correction_requested"  # 补正告知 sent; stops the clock; days = applicant's limit
     CORRECTION_RECEIVED = "correction_received"  # corrected application received; period restarts
     CONSULTATION_STARTED = "consultation_started"  # Art. 32/34; ref pairs start and end; pauses
-    CONSULTATION_ENDED = "consultation_ended"  # answer received or 15 days lapsed; resumes
+    CONSULTATION_DELIVERED = "consultation_delivered"  # the consulted party received the request
+    CONSULTATION_ENDED = "consultation_ended"  # answer received; resumes (capped at the answer period)
     FEE_NOTICE_SENT = "fee_notice_sent"  # pauses until paid (when the rules say so)
     FEE_PAID = "fee_paid"  # resumes
     FEE_WAIVED = "fee_waived"  # resumes as if paid
+    CORRECTION_NOTICE_RECEIVED = "correction_notice_received"  # applicant received the 补正告知
+    FEE_NOTICE_RECEIVED = "fee_notice_received"  # applicant received the 收费通知
     EXTENDED = "extended"  # days more working days (total <= max_extension_days)
     EXCESSIVE_REASONS_REQUESTED = "excessive_reasons_requested"  # Art. 35 说明理由告知; no pause
     EXCESSIVE_LATER_DATE = "excessive_later_date"  # Art. 35 later reply date in until
@@ -87,7 +108,10 @@ BASIS: dict[EventKind, str] = {
     EventKind.CORRECTION_REQUESTED: "《条例》第三十条",
     EventKind.CORRECTION_RECEIVED: "《条例》第三十条",
     EventKind.CONSULTATION_STARTED: "《条例》第三十二条、第三十四条、第三十三条第三款",
+    EventKind.CONSULTATION_DELIVERED: "《条例》第三十二条、第三十四条",
     EventKind.CONSULTATION_ENDED: "《条例》第三十三条第三款",
+    EventKind.CORRECTION_NOTICE_RECEIVED: "《条例》第三十条",
+    EventKind.FEE_NOTICE_RECEIVED: FEE_MEASURES,
     EventKind.FEE_NOTICE_SENT: f"《条例》第四十二条、{FEE_MEASURES}",
     EventKind.FEE_PAID: FEE_MEASURES,
     EventKind.FEE_WAIVED: FEE_MEASURES,
@@ -97,7 +121,7 @@ BASIS: dict[EventKind, str] = {
 }
 
 _DAYS_REQUIRED = (EventKind.CORRECTION_REQUESTED, EventKind.EXTENDED)
-_REF_USED = (EventKind.CONSULTATION_STARTED, EventKind.CONSULTATION_ENDED)
+_REF_USED = (EventKind.CONSULTATION_STARTED, EventKind.CONSULTATION_DELIVERED, EventKind.CONSULTATION_ENDED)
 
 
 @dataclass(frozen=True)
@@ -111,7 +135,9 @@ class ClockEvent:
 
 @dataclass(frozen=True)
 class ClockRules:
-    """The periods, in working days; configurable per agency, the defaults are the law."""
+    """The periods, in working days; the defaults are the law. One set applies to the whole
+    platform (the services always use ``DEFAULT_RULES``): rules per agency, such as a local
+    regulation with shorter limits, are not supported, so no deadline ever depends on them."""
 
     reply_days: int = 20
     correction_notice_days: int = 7
@@ -148,9 +174,16 @@ class ClockState:
     pause_reasons: list[str] = field(default_factory=list)
     awaiting_correction: bool = False
     correction_notice_due_on: date | None = None  # staff's 7 days; None once requested
-    correction_due_on: date | None = None  # applicant's limit while a correction is awaited
+    correction_due_on: date | None = None  # applicant's limit while awaited; None until the notice's receipt
+    correction_notice_received_on: date | None = None  # the applicant received the correction notice
+    correction_notice_late: bool = False  # sent after the 7-day window: the reply period runs on
+    correction_outstanding: bool = False  # a correction notice is out and no correction came yet
     consultation_answers_due: dict[str, date] = field(default_factory=dict)  # open consultations
-    fee_payment_due_on: date | None = None  # while a fee notice is unpaid
+    consultations_lapsed: dict[str, date] = field(default_factory=dict)  # ended unanswered on that day
+    fee_payment_due_on: date | None = None  # while a fee notice is unpaid; None until its receipt
+    fee_notice_received_on: date | None = None  # the applicant received the outstanding fee notice
+    notices_awaiting_receipt: list[str] = field(default_factory=list)  # "correction", "fee"
+    applicant_explanation: list[str] = field(default_factory=list)  # how the applicant's deadlines run
     abandoned: str | None = None  # "no_correction" or "fee_unpaid" as of today
     extension_days: int = 0
     later_reply_on: date | None = None  # Art. 35 later reply date, when set
@@ -164,6 +197,8 @@ class ClockState:
 
 @dataclass
 class _Pause:
+    """Excludes the days ``start`` to ``end``, both included (the one convention for pauses)."""
+
     reason: str
     start: date
     end: date | None = None  # None while open
@@ -183,9 +218,14 @@ class _Walk:
 
 
 def _merge(pauses: list[_Pause], start: date) -> list[tuple[date, date | None, list[str]]]:
-    """The union of the pauses after ``start`` as disjoint spans (s, e], e None when open."""
+    """The union of the pauses after ``start`` as disjoint spans (s, e], e None when open: a
+    pause excluding the days S to E (both included) is the span (S - 1 day, E]."""
     clipped = sorted(
-        ((max(p.start, start), p.end, p.reason) for p in pauses if p.end is None or p.end > start),
+        (
+            (max(p.start - timedelta(days=1), start), p.end, p.reason)
+            for p in pauses
+            if p.end is None or p.end > start
+        ),
         key=lambda span: span[0],
     )
     merged: list[tuple[date, date | None, list[str]]] = []
@@ -311,11 +351,22 @@ class _Clock:
         self.period_start: date | None = None
         self.correction_notice_due: WorkdayResult | None = None
         self.correction_requested = False
-        self.correction_due: WorkdayResult | None = None  # while awaited
+        self.correction_awaited = False  # a correction notice is out and no correction came yet
+        self.correction_sent_on: date | None = None
+        self.correction_days = 0
+        self.correction_late = False  # sent after the 7-day window: the reply period runs on
+        self.correction_received_notice_on: date | None = None
+        self.correction_due: WorkdayResult | None = (
+            None  # while awaited and once the notice's receipt is known
+        )
         self.pauses: list[_Pause] = []
         self.consultations: dict[str, tuple[_Pause, WorkdayResult]] = {}
+        self.lapsed: dict[str, tuple[_Pause, date]] = {}  # consultations whose answer period ran out
+        self.lapsed_recorded: set[str] = set()  # ... and whose result was recorded later
         self.fee_pause: _Pause | None = None
-        self.fee_due: WorkdayResult | None = None  # while unpaid
+        self.fee_sent_on: date | None = None  # while a fee notice is unpaid
+        self.fee_received_on: date | None = None
+        self.fee_due: WorkdayResult | None = None  # while unpaid and once the notice's receipt is known
         self.extension_days = 0
         self.later_reply_on: date | None = None
         self.steps: list[str] = []
@@ -333,7 +384,24 @@ class _Clock:
                 _("%(on)s的事件“%(kind)s”早于收到申请：请先记录收到申请的日期。")
                 % {"on": _cn(on), "kind": kind}
             )
+        self.lapse(on)
         getattr(self, f"_on_{kind.value}")(event)
+
+    def lapse(self, on: date) -> None:
+        """End the consultations whose answer period ran out before ``on``: the pause ends on
+        the last day of the answer period, and counting resumes the day after."""
+        for ref, (pause, due) in list(self.consultations.items()):
+            if on > due.date:
+                del self.consultations[ref]
+                pause.end = due.date
+                self.lapsed[ref] = (pause, due.date)
+                self.steps.append(
+                    _(
+                        "%(due)s%(what)s的答复期限届满，未收到意见，征求意见自行结束，"
+                        "答复期限自次日起恢复计算（《条例》第三十二条、第三十三条第三款）。"
+                    )
+                    % {"due": _cn(due.date), "what": pause.reason}
+                )
 
     def _on_received(self, event: ClockEvent) -> None:
         if self.received_on is not None:
@@ -357,57 +425,130 @@ class _Clock:
     def _on_correction_requested(self, event: ClockEvent) -> None:
         if self.correction_requested:
             raise ClockError(_("补正只能一次性告知，本申请已经告知过补正（《条例》第三十条）。"))
-        late = self.correction_notice_due is not None and event.on > self.correction_notice_due.date
         notice_due = self.correction_notice_due
-        self.correction_requested = True
+        late = notice_due is not None and event.on > notice_due.date
+        self.correction_requested = self.correction_awaited = True
         self.correction_notice_due = None
-        self.correction_due = add_workdays(event.on, event.days, self.calendar)
-        self.period_start = None
+        self.correction_sent_on, self.correction_days = event.on, event.days
+        self.correction_late = late
         step = _(
-            "%(on)s告知申请人补正，补正期限为%(days)d个工作日，至%(due)s止；答复期限停止计算，"
-            "自收到补正申请之日起重新计算，逾期无正当理由不补正的视为放弃申请（《条例》第三十条）。"
-        ) % {"on": _cn(event.on), "days": event.days, "due": _cn(self.correction_due.date)}
+            "%(on)s发出补正告知，补正期限为申请人收到告知之日起%(days)d个工作日，"
+            "逾期无正当理由不补正的视为放弃申请（《条例》第三十条）；"
+        ) % {"on": _cn(event.on), "days": event.days}
         if late and notice_due is not None:
-            step += _("告知晚于收到申请后%(n)d个工作日的期限（%(due)s）。") % {
-                "n": self.rules.correction_notice_days,
-                "due": _cn(notice_due.date),
-            }
+            step += _(
+                "告知晚于收到申请后%(n)d个工作日的期限（%(due)s），答复期限不停止、不重新计算，"
+                "仍按原期限答复（《条例》第三十条）。"
+            ) % {"n": self.rules.correction_notice_days, "due": _cn(notice_due.date)}
+        else:
+            self.period_start = None
+            step += _("答复期限停止计算，自收到补正申请之日起重新计算。")
         self.steps.append(step)
 
+    def _on_correction_notice_received(self, event: ClockEvent) -> None:
+        if not self.correction_awaited or self.correction_sent_on is None:
+            raise ClockError(
+                _("%(on)s登记补正告知的回执，但此前没有待补正的补正告知（回执日期不能早于发出日期）。")
+                % {"on": _cn(event.on)}
+            )
+        if self.correction_received_notice_on is not None:
+            raise ClockError(
+                _("补正告知的回执已经登记为%(on)s，不能重复登记。")
+                % {"on": _cn(self.correction_received_notice_on)}
+            )
+        if event.on < self.correction_sent_on:
+            raise ClockError(
+                _("回执日期%(on)s早于补正告知的发出日期%(sent)s。")
+                % {"on": _cn(event.on), "sent": _cn(self.correction_sent_on)}
+            )
+        self.correction_received_notice_on = event.on
+        self.correction_due = add_workdays(event.on, self.correction_days, self.calendar)
+        self.steps.append(
+            _(
+                "%(on)s申请人收到补正告知，补正期限自次日起计算%(days)d个工作日，至%(due)s止（《条例》第三十条）。"
+            )
+            % {"on": _cn(event.on), "days": self.correction_days, "due": _cn(self.correction_due.date)}
+        )
+
     def _on_correction_received(self, event: ClockEvent) -> None:
-        if self.correction_due is None:
+        if not self.correction_awaited:
             raise ClockError(_("%(on)s记录收到补正，但此前没有告知补正。") % {"on": _cn(event.on)})
-        late = event.on > self.correction_due.date
-        due = self.correction_due.date
+        due = self.correction_due.date if self.correction_due is not None else None
+        late = due is not None and event.on > due
+        self.correction_awaited = False
         self.correction_due = None
-        self.period_start = event.on
-        self.extension_days = 0
-        self.later_reply_on = None
-        self.pauses = [p for p in self.pauses if p.end is None or p.end > event.on]
-        step = _("%(on)s收到补正后的申请，答复期限自次日起重新计算%(n)d个工作日（《条例》第三十条）。") % {
-            "on": _cn(event.on),
-            "n": self.rules.reply_days,
-        }
-        if late:
+        if self.correction_late:
+            step = _(
+                "%(on)s收到补正后的申请；补正告知晚于法定期限，答复期限不重新计算（《条例》第三十条）。"
+            ) % {"on": _cn(event.on)}
+        else:
+            self.period_start = event.on
+            self.extension_days = 0
+            self.later_reply_on = None
+            self.pauses = [p for p in self.pauses if p.end is None or p.end > event.on]
+            step = _(
+                "%(on)s收到补正后的申请，答复期限自次日起重新计算%(n)d个工作日（《条例》第三十条）。"
+            ) % {
+                "on": _cn(event.on),
+                "n": self.rules.reply_days,
+            }
+        if late and due is not None:
             step += _("补正晚于补正期限（%(due)s），已按有正当理由受理。") % {"due": _cn(due)}
         self.steps.append(step)
 
     def _on_consultation_started(self, event: ClockEvent) -> None:
-        if event.ref in self.consultations:
-            raise ClockError(_("征求意见“%(ref)s”已经开始且尚未结束，不能重复开始。") % {"ref": event.ref})
+        if event.ref in self.consultations or event.ref in self.lapsed:
+            raise ClockError(_("征求意见“%(ref)s”已经开始，不能重复开始。") % {"ref": event.ref})
         pause = _Pause(_consultation_reason(event.ref), event.on)
         due = add_workdays(event.on, self.rules.consultation_days, self.calendar)
         self.consultations[event.ref] = (pause, due)
         self.pauses.append(pause)
         self.steps.append(
             _(
-                "%(on)s书面%(what)s，应于%(due)s前提出意见；征求第三方和其他机关意见所需时间不计算在答复期限内"
+                "%(on)s书面%(what)s，被征求意见方应自收到之日起%(n)d个工作日内提出意见（未登记收到日期的，"
+                "按发出当日收到计算，至%(due)s止）；自发出之日起至收到意见之日止不计算在答复期限内，"
+                "期限届满未提出意见的，自期限届满次日起恢复计算"
                 "（《条例》第三十二条、第三十四条、第三十三条第三款）。"
             )
+            % {
+                "on": _cn(event.on),
+                "what": pause.reason,
+                "n": self.rules.consultation_days,
+                "due": _cn(due.date),
+            }
+        )
+
+    def _on_consultation_delivered(self, event: ClockEvent) -> None:
+        if event.ref not in self.consultations:
+            raise ClockError(
+                _("征求意见“%(ref)s”没有开始或已经结束，不能登记送达（送达日期不能早于发出日期）。")
+                % {"ref": event.ref}
+            )
+        pause, _due = self.consultations[event.ref]
+        if event.on < pause.start:
+            raise ClockError(
+                _("送达日期%(on)s早于征求意见的发出日期%(sent)s。")
+                % {"on": _cn(event.on), "sent": _cn(pause.start)}
+            )
+        due = add_workdays(event.on, self.rules.consultation_days, self.calendar)
+        self.consultations[event.ref] = (pause, due)
+        self.steps.append(
+            _("%(on)s被征求意见方收到%(what)s，应于%(due)s前提出意见（《条例》第三十二条、第三十四条）。")
             % {"on": _cn(event.on), "what": pause.reason, "due": _cn(due.date)}
         )
 
     def _on_consultation_ended(self, event: ClockEvent) -> None:
+        if event.ref in self.lapsed and event.ref not in self.lapsed_recorded:
+            self.lapsed_recorded.add(event.ref)
+            pause, due = self.lapsed[event.ref]
+            self.steps.append(
+                _(
+                    "%(on)s登记%(what)s的结果；答复期限已于%(due)s届满，此后的时间计入答复期限"
+                    "（《条例》第三十三条第三款）。"
+                )
+                % {"on": _cn(event.on), "what": pause.reason, "due": _cn(due)}
+            )
+            return
         if event.ref not in self.consultations:
             raise ClockError(_("征求意见“%(ref)s”没有开始或已经结束，不能记录结束。") % {"ref": event.ref})
         pause, _due = self.consultations.pop(event.ref)
@@ -418,36 +559,63 @@ class _Clock:
         )
 
     def _on_fee_notice_sent(self, event: ClockEvent) -> None:
-        if self.fee_due is not None:
+        if self.fee_sent_on is not None:
             raise ClockError(_("已有尚未缴清的收费通知，不能再发出收费通知。"))
-        self.fee_due = add_workdays(event.on, self.rules.fee_payment_days, self.calendar)
+        self.fee_sent_on, self.fee_received_on, self.fee_due = event.on, None, None
         step = _(
-            "%(on)s发出收费通知，申请人应于%(due)s前缴纳信息处理费，逾期未缴纳的视为放弃申请"
+            "%(on)s发出收费通知，申请人应自收到通知次日起%(n)d个工作日内缴纳信息处理费，逾期未缴纳的视为放弃申请"
             "（《条例》第四十二条、%(measures)s）；"
-        ) % {"on": _cn(event.on), "due": _cn(self.fee_due.date), "measures": FEE_MEASURES}
+        ) % {"on": _cn(event.on), "n": self.rules.fee_payment_days, "measures": FEE_MEASURES}
         if self.rules.fee_pauses_clock:
             self.fee_pause = _Pause(_("等待缴纳信息处理费"), event.on)
             self.pauses.append(self.fee_pause)
-            step += _("自发出收费通知至缴费完成，答复期限暂停计算。")
+            step += _("自发出收费通知之日起至缴费完成之日止（首尾两日均不计入），答复期限暂停计算。")
         else:
             step += _("按本机关规则，收费期间答复期限照常计算。")
         self.steps.append(step)
 
+    def _on_fee_notice_received(self, event: ClockEvent) -> None:
+        if self.fee_sent_on is None:
+            raise ClockError(
+                _("%(on)s登记收费通知的回执，但此前没有待缴费的收费通知（回执日期不能早于发出日期）。")
+                % {"on": _cn(event.on)}
+            )
+        if self.fee_received_on is not None:
+            raise ClockError(
+                _("收费通知的回执已经登记为%(on)s，不能重复登记。") % {"on": _cn(self.fee_received_on)}
+            )
+        if event.on < self.fee_sent_on:
+            raise ClockError(
+                _("回执日期%(on)s早于收费通知的发出日期%(sent)s。")
+                % {"on": _cn(event.on), "sent": _cn(self.fee_sent_on)}
+            )
+        self.fee_received_on = event.on
+        self.fee_due = add_workdays(event.on, self.rules.fee_payment_days, self.calendar)
+        self.steps.append(
+            _("%(on)s申请人收到收费通知，缴费期限自次日起计算%(n)d个工作日，至%(due)s止（%(measures)s）。")
+            % {
+                "on": _cn(event.on),
+                "n": self.rules.fee_payment_days,
+                "due": _cn(self.fee_due.date),
+                "measures": FEE_MEASURES,
+            }
+        )
+
     def _resume_fee(self, event: ClockEvent, what: str) -> None:
-        if self.fee_due is None:
+        if self.fee_sent_on is None:
             raise ClockError(
                 _("%(on)s记录%(what)s，但没有待缴费的收费通知。") % {"on": _cn(event.on), "what": what}
             )
-        late = event.on > self.fee_due.date
-        due = self.fee_due.date
-        self.fee_due = None
+        due = self.fee_due.date if self.fee_due is not None else None
+        late = due is not None and event.on > due
+        self.fee_sent_on = self.fee_received_on = self.fee_due = None
         step = _("%(on)s%(what)s") % {"on": _cn(event.on), "what": what}
         if self.fee_pause is not None:
             self.fee_pause.end = event.on
             self.fee_pause = None
             step += _("，答复期限自次日起恢复计算")
         step += _("（%(measures)s）。") % {"measures": FEE_MEASURES}
-        if late:
+        if late and due is not None:
             step += _("缴费晚于缴费期限（%(due)s）。") % {"due": _cn(due)}
         self.steps.append(step)
 
@@ -553,6 +721,8 @@ def compute_clock(
     clock = _Clock(calendar, rules)
     for event in sorted(checked, key=lambda event: event.on):
         clock.apply(event)
+    if clock.received_on is not None:
+        clock.lapse(today)
     return _state(clock, today)
 
 
@@ -573,10 +743,26 @@ def _state(clock: _Clock, today: date) -> ClockState:
     state.awaiting_correction = clock.period_start is None
     state.correction_notice_due_on = deadline(clock.correction_notice_due)
     state.correction_due_on = deadline(clock.correction_due)
+    state.correction_notice_received_on = (
+        clock.correction_received_notice_on if clock.correction_awaited else None
+    )
+    state.correction_notice_late = clock.correction_late
+    state.correction_outstanding = clock.correction_awaited
     state.consultation_answers_due = {
         ref: deadline(due) for ref, (_pause, due) in clock.consultations.items()
     }
+    state.consultations_lapsed = {ref: due for ref, (_pause, due) in clock.lapsed.items()}
     state.fee_payment_due_on = deadline(clock.fee_due)
+    state.fee_notice_received_on = clock.fee_received_on
+    state.notices_awaiting_receipt = [
+        name
+        for name, waiting in (
+            ("correction", clock.correction_awaited and clock.correction_received_notice_on is None),
+            ("fee", clock.fee_sent_on is not None and clock.fee_received_on is None),
+        )
+        if waiting
+    ]
+    state.applicant_explanation = _applicant_explanation(clock)
     state.extension_days = clock.extension_days
     state.later_reply_on = clock.later_reply_on
 
@@ -588,8 +774,12 @@ def _state(clock: _Clock, today: date) -> ClockState:
 
     if state.awaiting_correction:
         state.due_explanation = _(
-            "正在等待申请人补正（补正期限至%(due)s），答复期限自收到补正申请之日起重新计算（《条例》第三十条）。"
-        ) % {"due": _cn(state.correction_due_on)}
+            "正在等待申请人补正（%(limit)s），答复期限自收到补正申请之日起重新计算（《条例》第三十条）。"
+        ) % {
+            "limit": _("补正期限至%(due)s") % {"due": _cn(state.correction_due_on)}
+            if state.correction_due_on
+            else _("补正告知的回执尚未登记，补正期限待定")
+        }
     else:
         original = clock.walk(0)
         current = clock.walk(clock.extension_days)
@@ -625,6 +815,52 @@ def _state(clock: _Clock, today: date) -> ClockState:
     return state
 
 
+def _applicant_explanation(clock: _Clock) -> list[str]:
+    """How each period the applicant keeps runs: from the applicant's receipt of the notice."""
+    lines = []
+    if clock.correction_awaited and clock.correction_sent_on is not None:
+        if clock.correction_due is None:
+            lines.append(
+                _(
+                    "补正告知已于%(sent)s发出，尚未登记申请人收到的日期：补正期限自申请人收到告知之日起计算"
+                    "%(days)d个工作日，登记前无法确定，申请不会因逾期未补正而终止（《条例》第三十条）。"
+                )
+                % {"sent": _cn(clock.correction_sent_on), "days": clock.correction_days}
+            )
+        else:
+            lines.append(
+                _("补正期限：申请人于%(on)s收到补正告知，自次日起计算%(days)d个工作日。%(how)s")
+                % {
+                    "on": _cn(clock.correction_received_notice_on),
+                    "days": clock.correction_days,
+                    "how": clock.correction_due.explanation,
+                }
+            )
+    if clock.fee_sent_on is not None:
+        if clock.fee_due is None:
+            lines.append(
+                _(
+                    "收费通知已于%(sent)s发出，尚未登记申请人收到的日期：缴费期限自申请人收到通知次日起计算"
+                    "%(n)d个工作日，登记前无法确定，申请不会因逾期未缴费而终止（%(measures)s）。"
+                )
+                % {
+                    "sent": _cn(clock.fee_sent_on),
+                    "n": clock.rules.fee_payment_days,
+                    "measures": FEE_MEASURES,
+                }
+            )
+        else:
+            lines.append(
+                _("缴费期限：申请人于%(on)s收到收费通知，自次日起计算%(n)d个工作日。%(how)s")
+                % {
+                    "on": _cn(clock.fee_received_on),
+                    "n": clock.rules.fee_payment_days,
+                    "how": clock.fee_due.explanation,
+                }
+            )
+    return lines
+
+
 def _abandoned(state: ClockState, today: date) -> str | None:
     lapsed = [
         (due, why)
@@ -657,17 +893,18 @@ def _explain(
     parts.append(_("。"))
     for s, e, reasons, workdays in walk.spans:
         what = "、".join(reasons)
+        first = s + timedelta(days=1)  # the span (s, e]: its first excluded day
         if e is None:
             parts.append(
                 _(
-                    "自%(s)s的次日起因%(what)s暂停计算，此前已计%(counted)d个工作日，尚余%(left)d个工作日，恢复计算后确定期限。"
+                    "自%(first)s起因%(what)s暂停计算，此前已计%(counted)d个工作日，尚余%(left)d个工作日，恢复计算后确定期限。"
                 )
-                % {"s": _cn(s), "what": what, "counted": walk.counted, "left": walk.remaining}
+                % {"first": _cn(first), "what": what, "counted": walk.counted, "left": walk.remaining}
             )
         else:
             parts.append(
-                _("%(s)s的次日至%(e)s因%(what)s暂停计算，其间%(k)d个工作日不计入。")
-                % {"s": _cn(s), "e": _cn(e), "what": what, "k": workdays}
+                _("%(first)s至%(e)s（首尾两日均含）因%(what)s暂停计算，其间%(k)d个工作日不计入。")
+                % {"first": _cn(first), "e": _cn(e), "what": what, "k": workdays}
             )
     if walk.due is not None:
         total = count_workdays(start, walk.due, calendar)

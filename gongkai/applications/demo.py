@@ -1,5 +1,11 @@
 """Sample applications for the demo: one of each stage at the city education bureau, so the
-workbench and the progress page have something to show. Safe to run again."""
+workbench and the progress page have something to show. Safe to run again.
+
+Among them (issue 9): a correction notice posted and awaiting its return receipt (listed under
+"回执未登记"; the applicant's period has not started), a consultation whose answer period ran
+out unanswered (the pause ended by itself, the case is due again), an application past the
+7-working-day correction window (a correction notice is refused with the reason) and a fee
+for an application split into several matters (一事一申请; the split is in the fee notice)."""
 
 from datetime import timedelta
 
@@ -8,6 +14,7 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency
 
+from . import fees as fee_rules
 from . import services
 from .models import Application, Consultation
 from .rules import ApplicantType, Channel, Outcome
@@ -50,6 +57,7 @@ def applications_demo_load(*, education: Agency, clerk_username: str, head_usern
         data=data("江州市第一中学2025年度部门预算", COMPANY), channel=Channel.POST,
         received_on=today - timedelta(days=5), actor=clerk,
     ).application  # fmt: skip
+    # Posted today: awaiting its return receipt, so the applicant's 15 days have not started.
     services.correction_request(application=a, items=["请写明所需预算信息的具体项目"], days=15, actor=clerk)
     b = services.application_register(
         data=data("滨江区新建学校配套工程的招标文件"), channel=Channel.IN_PERSON,
@@ -59,6 +67,40 @@ def applications_demo_load(*, education: Agency, clerk_username: str, head_usern
         application=b, party=Consultation.Party.THIRD_PARTY, party_name="江州建工集团有限公司",
         on=today - timedelta(days=8), actor=clerk,
     )  # fmt: skip
+    # Consulted seven weeks ago and never answered: the 15 working days ran out, the pause
+    # ended by itself and the reply period runs again.
+    d = services.application_register(
+        data=data("江州市第三中学食堂承包合同"), channel=Channel.POST,
+        received_on=today - timedelta(days=50), actor=clerk,
+    ).application  # fmt: skip
+    services.consultation_start(
+        application=d, party=Consultation.Party.THIRD_PARTY, party_name="江州市膳食服务有限公司",
+        on=today - timedelta(days=48), actor=clerk,
+    )  # fmt: skip
+    # Received four weeks ago: a correction notice now would come after the 7 working days of
+    # Art. 30 and is refused (the case page says why).
+    e = services.application_register(
+        data=data("江州市教育局2025年督导检查报告"), channel=Channel.IN_PERSON,
+        received_on=today - timedelta(days=28), actor=clerk,
+    ).application  # fmt: skip
+    try:
+        services.correction_request(application=e, items=["请写明检查报告的名称"], days=15, actor=clerk)
+    except services.ApplicationError:
+        pass  # refused unless the deployment allows late notices (GONGKAI_ALLOW_LATE_CORRECTION)
+    # One application holding twelve matters (一事一申请): the fee counts matters, not rows.
+    f = services.application_register(
+        data=data("江州市12所公办初中2026年招生计划（每校一份）", COMPANY), channel=Channel.POST,
+        received_on=today - timedelta(days=3), actor=clerk,
+    ).application  # fmt: skip
+    f = services.application_matters_set(
+        application=f, matters=12, reason="申请涉及12所学校各自的招生计划，按一事一申请每校计1件", actor=clerk
+    )
+    quote = fee_rules.quote_per_count_matters(
+        first_nth=services.month_matters_before(f) + 1, matters=f.matters, reason=f.matters_reason
+    )
+    services.fee_notice_send(application=f, method="per_count", amount=quote.amount, actor=clerk)
+    services.notice_receipt_record(application=f, notice="fee", on=today, method="collect",
+                                   proof="申请人当面签收", actor=clerk)  # fmt: skip
     c = services.application_register(
         data=data("2025年江州市教育收费项目及标准"), channel=Channel.FAX,
         received_on=today - timedelta(days=20), actor=clerk,

@@ -3,9 +3,10 @@
 Source: 《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）, in force 2021-01-01 (spec/fees.md).
 Applications are free by default; the agency may charge per count (按件) or per volume (按量) for one
 application, never both, and each method is progressive (超额累进). Counting is the caller's job:
-``nth_in_month`` counts the same applicant's applications to the agency in one calendar month, with
+``nth_in_month`` counts the same applicant's matters to the agency in one calendar month, with
 several applicants acting together for the same content counted as one applicant, and a bundled
-application split into its smallest reasonable units (一事一申请). No database access here.
+application split into its smallest reasonable units (一事一申请, ``matters`` per application,
+each charged in its own band). No database access here.
 """
 
 from dataclasses import dataclass
@@ -102,6 +103,24 @@ def quote_per_count(*, nth_in_month: int) -> FeeQuote:
     )
 
 
+def quote_per_count_matters(*, first_nth: int, matters: int, reason: str = "") -> FeeQuote:
+    """The per-count fee of one application holding ``matters`` matters (一事一申请), which are
+    the applicant's ``first_nth``-th to ``first_nth + matters - 1``-th of the month: each matter
+    is charged in its own band, and the letter shows the split."""
+    if matters < 1:
+        raise FeeNotAllowed("件数须至少为1")
+    if matters == 1:
+        return quote_per_count(nth_in_month=first_nth)
+    quotes = [quote_per_count(nth_in_month=first_nth + i) for i in range(matters)]
+    amount = sum((q.amount for q in quotes), Decimal(0)).quantize(CENT)
+    last = first_nth + matters - 1
+    split = f"本申请按一事一申请拆分为{matters}件" + (f"（{reason}）" if reason else "")
+    used = "；".join(dict.fromkeys(q.basis.split("：", 1)[1] for q in quotes))
+    basis = f"依据{MEASURES}按件计收：{split}，为本月第{first_nth}-{last}件，{used}，合计{_yuan(amount)}"
+    lines = (split, *(q.lines[0] for q in quotes), f"合计：{_yuan(amount)}")
+    return FeeQuote(FeeMethod.PER_COUNT, amount, basis, lines)
+
+
 def quote_per_volume(*, pages: int, conversion_rule: str = "") -> FeeQuote:
     """The fee for ``pages`` pages provided for one application, 按量计收 with progressive bands.
 
@@ -150,6 +169,8 @@ def fee_check(
     pages: int | None = None,
     exemption: str | None = None,
     conversion_rule: str = "",
+    matters: int = 1,
+    matters_reason: str = "",
 ) -> FeeQuote:
     """The quote when ``amount`` is exactly what the Measures allow; FeeNotAllowed otherwise.
 
@@ -163,7 +184,7 @@ def fee_check(
     if method == FeeMethod.PER_COUNT:
         if nth_in_month is None:
             raise FeeNotAllowed("按件计收须提供本月件次，不能按页数计算")
-        quote = quote_per_count(nth_in_month=nth_in_month)
+        quote = quote_per_count_matters(first_nth=nth_in_month, matters=matters, reason=matters_reason)
     else:
         if pages is None:
             raise FeeNotAllowed("按量计收须提供页数，不能按件次计算")

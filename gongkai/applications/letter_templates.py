@@ -4,8 +4,10 @@ Pure data and string assembly, no Django imports: ``letters.py`` renders these. 
 the blocks ``title``, ``letter_no``, ``addressee``, ``body`` and ``seal``; inside ``body`` and
 ``seal`` every non-empty line is one paragraph. Articles are those of the 2019 Regulation
 (国务院令第711号); remedies follow the Administrative Reconsideration Law as revised in 2023
-(in force 2024-01-01), whose Art. 23 puts reconsideration before litigation when an application
-for government information is refused and requires the letter to say so.
+(in force 2024-01-01), whose Art. 23 puts reconsideration before litigation only when an
+application for government information is refused (不予公开); every other letter offers the choice
+of reconsideration or a suit. Each names the reconsideration body and, where a suit is open, the
+court, both with their address (recorded on the agency).
 
 Outcome codes are those of interfaces.md (the rows of the annual report's Table 2, section 三).
 """
@@ -36,12 +38,14 @@ OUTCOMES = (
     "other",
 )
 
-# Art. 23(1)(4) of the Reconsideration Law names "申请政府信息公开，行政机关不予公开". We read it
-# as every reply that does not give the applicant the information asked for (refused, cannot be
-# provided, not processed, treated as abandoned): a letter that sends the applicant straight to
-# court where reconsideration had to come first costs them the remedy, while reconsideration is
-# open in every case. Only a full disclosure gets the either/or remedy.
-RECONSIDERATION_FIRST = frozenset(OUTCOMES) - {"disclosed"}
+# Art. 23(1)(4) of the Reconsideration Law puts reconsideration first only where "申请政府信息公开，
+# 行政机关不予公开": the refusals to disclose (不予公开, the withheld_* rows of Table 2). Every other
+# outcome (information not held, not processed, abandoned, disclosed) leaves the applicant the
+# choice of reconsideration within 60 days or a suit within 6 months; telling them otherwise
+# costs them the direct route to court. A partial disclosure refuses a part: reconsideration first
+# for that part, the choice for the rest.
+RECONSIDERATION_FIRST = frozenset(o for o in OUTCOMES if o.startswith("withheld_"))
+RECONSIDERATION_FIRST_IN_PART = frozenset({"partially_disclosed"})
 
 # The eight non-disclosure grounds (Art. 14-16, 36(7)): what the information is, and the articles.
 WITHHELD_GROUNDS = {
@@ -101,24 +105,37 @@ CONTACT = (
 )
 
 
-def remedy_first(document: str) -> str:
+BODY_WITH_ADDRESS = "{{ reconsideration_body }}（地址：{{ reconsideration_address }}）"
+COURT_WITH_ADDRESS = "{{ court }}（地址：{{ court_address }}）"
+
+
+def remedy_first(document: str, *, what: str = "") -> str:
     """Reconsideration before litigation (行政复议法 Art. 23; 60 days Art. 20; 15 days ALL Art. 45)."""
+    what = what or document
     return (
-        f"如对{document}不服，根据《中华人民共和国行政复议法》第二十三条的规定，您应当先向"
-        f"{{{{ reconsideration_body }}}}申请行政复议，申请期限为自收到{document}之日起60日内；"
+        f"如对{what}不服，根据《中华人民共和国行政复议法》第二十三条的规定，您应当先向"
+        f"{BODY_WITH_ADDRESS}申请行政复议，申请期限为自收到{document}之日起60日内；"
         "对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼，"
         "行政复议机关逾期不作决定的，可以自复议期满之日起15日内依法向人民法院提起行政诉讼。"
     )
 
 
-def remedy_either(document: str, *, received: str = "") -> str:
-    """Reconsideration within 60 days or litigation within 6 months (行政诉讼法 Art. 46)."""
+def remedy_either(document: str, *, received: str = "", what: str = "") -> str:
+    """Reconsideration within 60 days (行政复议法 Art. 20) or litigation within 6 months
+    (行政诉讼法 Art. 46): the applicant chooses."""
     received = received or document
+    what = what or document
     return (
-        f"如对{document}不服，可以自收到{received}之日起60日内向{{{{ reconsideration_body }}}}"
-        f"申请行政复议，也可以自收到{received}之日起6个月内向"
-        '{{ court|default:"人民法院" }}提起行政诉讼。'
+        f"如对{what}不服，可以自收到{received}之日起60日内向{BODY_WITH_ADDRESS}"
+        f"申请行政复议，也可以自收到{received}之日起6个月内直接向{COURT_WITH_ADDRESS}提起行政诉讼。"
     )
+
+
+def remedy_in_part(document: str) -> str:
+    """A partial disclosure: reconsideration first for the part refused, the choice for the rest."""
+    refused = remedy_first(document, what=f"{document}中不予公开部分的决定")
+    rest = remedy_either(document, what=f"{document}的其他内容")
+    return refused + rest.replace("如对", "对", 1)
 
 
 def letter(title: str, body: list[str], *, addressee: str = TO_APPLICANT, seal: str = SEALED) -> str:
@@ -158,7 +175,9 @@ BODIES = {
         "请您对以下事项作出补正：",
         "{% for item in correction_items %}\n（{{ forloop.counter }}）{{ item }}\n{% endfor %}",
         "请您自收到本告知书之日起{{ correction_days }}个工作日内向本机关提交补正后的申请。"
-        "答复期限自本机关收到补正的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，"
+        "{% if correction_late %}本告知书晚于法定告知期限发出，答复期限不因补正而停止或重新计算，"
+        "本机关仍于{{ due_on|cn_date }}前答复。{% else %}答复期限自本机关收到补正的申请之日起计算。{% endif %}"
+        "无正当理由逾期不补正的，视为放弃申请，"
         "本机关将不再处理该政府信息公开申请。",
         "如您在补正时需要指导和释明，请与本机关联系。",
         CONTACT,
@@ -197,7 +216,8 @@ BODIES = {
         OPENING + "经审查，该信息的公开可能损害第三方合法权益。",
         f"根据{REG}第三十二条的规定，本机关已书面征求第三方意见，第三方应当自收到征求意见书之日起"
         "{{ consultation_days }}个工作日内提出意见。根据该条例第三十三条的规定，征求第三方意见所需时间"
-        "不计算在答复期限内。本机关将在收到第三方意见或者期限届满后依法作出答复。",
+        "（自本机关发出征求意见书之日起至收到意见之日止，最长至上述期限届满之日）不计算在答复期限内。"
+        "本机关将在收到第三方意见或者期限届满后依法作出答复。",
         "特此告知。",
         CONTACT,
     ],
@@ -228,7 +248,7 @@ BODIES = {
         "收费依据和标准：{{ fee_basis }}",
         "应缴金额：人民币{{ fee_amount|money }}元",
         "{% if fee_how_to_pay %}缴费方式：{{ fee_how_to_pay }}{% endif %}",
-        "请您自收到本通知书之日起20个工作日内（即{{ fee_pay_by|cn_date }}前）缴纳。"
+        "请您自收到本通知书之日起20个工作日内{% if fee_pay_by %}（即{{ fee_pay_by|cn_date }}前）{% endif %}缴纳。"
         "逾期未缴纳的，视为放弃申请，本机关将不再处理该政府信息公开申请。"
         "自本机关发出本通知书之日起至您缴费完成之日止的期间，不计算在答复期限内。",
         CONTACT,
@@ -240,7 +260,7 @@ BODIES = {
         "{% if other_agency_name %}告知您负责公开该信息的行政机关为{{ other_agency_name }}"
         "{% if other_agency_contact %}（联系方式：{{ other_agency_contact }}）{% endif %}，"
         "请您向该机关提出申请。{% else %}特此告知。{% endif %}",
-        remedy_first("本告知书"),
+        remedy_either("本告知书"),  # not a refusal to disclose: the applicant chooses
         CONTACT,
     ],
 }
@@ -358,7 +378,12 @@ DECISIONS = {
 
 def reply_decision(outcome: str) -> list[str]:
     """The decision paragraphs of one outcome followed by its remedy."""
-    remedy = remedy_first("本答复") if outcome in RECONSIDERATION_FIRST else remedy_either("本答复")
+    if outcome in RECONSIDERATION_FIRST:
+        remedy = remedy_first("本答复")
+    elif outcome in RECONSIDERATION_FIRST_IN_PART:
+        remedy = remedy_in_part("本答复")
+    else:
+        remedy = remedy_either("本答复")
     return [*DECISIONS[outcome], remedy]
 
 

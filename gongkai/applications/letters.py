@@ -38,6 +38,7 @@ from gongkai.applications.letter_formats import letter_pdf as letter_pdf  # re-e
 TZ = ZoneInfo("Asia/Shanghai")
 OUTCOMES = defaults.OUTCOMES
 RECONSIDERATION_FIRST = defaults.RECONSIDERATION_FIRST
+RECONSIDERATION_FIRST_IN_PART = defaults.RECONSIDERATION_FIRST_IN_PART
 WITHHELD_GROUNDS = defaults.WITHHELD_GROUNDS
 withheld_ground_text = defaults.withheld_ground_text
 
@@ -62,6 +63,10 @@ class LetterKind(StrEnum):
     def label(self) -> str:
         """The document's default title (Chinese), as Django choices name it."""
         return defaults.TITLES[self.value]
+
+
+# The letters that state the applicant's (or third party's) remedies and name who hears them.
+REMEDY_KINDS = frozenset({LetterKind.REPLY, LetterKind.TRANSFER, LetterKind.THIRD_PARTY_DECISION_NOTICE})
 
 
 class LetterTemplateError(ValueError):
@@ -103,7 +108,9 @@ FIELD_LABELS = {
     "other_agency_name": gettext_lazy("其他机关名称"),
     "other_agency_contact": gettext_lazy("其他机关联系方式"),
     "reconsideration_body": gettext_lazy("行政复议机关"),
-    "court": gettext_lazy("人民法院"),
+    "reconsideration_address": gettext_lazy("行政复议机关地址"),
+    "court": gettext_lazy("管辖人民法院"),
+    "court_address": gettext_lazy("人民法院地址"),
     "letter_date": gettext_lazy("成文日期"),
 }
 
@@ -131,6 +138,7 @@ class LetterContext:
     due_note: str = ""  # replaces the standard explanation of the reply deadline on receipts
     correction_items: list[str] = field(default_factory=list)
     correction_days: int = 15  # period to correct (Art. 30) or give reasons (Art. 35)
+    correction_late: bool = False  # sent after the 7-day window: the reply period runs on (due_on)
     extension_days: int = 20
     new_due_on: date | None = None
     third_party_name: str = ""
@@ -142,7 +150,9 @@ class LetterContext:
     other_agency_name: str = ""
     other_agency_contact: str = ""
     reconsideration_body: str = ""  # e.g. 江州市人民政府
+    reconsideration_address: str = ""
     court: str = ""  # e.g. 江州市滨江区人民法院
+    court_address: str = ""
     letter_date: date | None = None  # today (Asia/Shanghai) when not given
 
 
@@ -224,8 +234,8 @@ def render_letter(kind: str, ctx: LetterContext, template_text: str | None = Non
     if template_text is None:
         template_text = default_template(kind, ctx.outcome)
     letter = _render(template_text, ctx)
-    if kind is LetterKind.REPLY or kind is LetterKind.TRANSFER:
-        _check_remedy(letter, ctx)
+    if kind in REMEDY_KINDS:
+        _check_remedy(letter, ctx, kind)
     return letter
 
 
@@ -243,11 +253,11 @@ def missing_fields(kind: str, ctx: LetterContext) -> list[str]:
         wanted.append("received_on")
     wanted += {
         LetterKind.CORRECTION: ["correction_items"],
-        LetterKind.THIRD_PARTY_DECISION_NOTICE: ["reasons", "reconsideration_body"],
-        LetterKind.FEE_NOTICE: ["fee_amount", "fee_basis", "fee_pay_by"],
-        LetterKind.TRANSFER: ["reconsideration_body"],
-        LetterKind.REPLY: ["reconsideration_body"],
+        LetterKind.THIRD_PARTY_DECISION_NOTICE: ["reasons"],
+        # fee_pay_by is known only once the applicant's receipt is recorded: not required.
+        LetterKind.FEE_NOTICE: ["fee_amount", "fee_basis"],
     }.get(kind, [])
+    wanted += remedy_fields(kind, ctx.outcome)
     if kind is LetterKind.REPLY:
         wanted += {"partially_disclosed": ["withheld_parts"], "other": ["reasons"]}.get(ctx.outcome, [])
     missing = [name for name in wanted if not getattr(ctx, name)]
@@ -269,16 +279,43 @@ def missing_fields(kind: str, ctx: LetterContext) -> list[str]:
     return [str(FIELD_LABELS[name]) for name in missing]
 
 
-def _check_remedy(letter: RenderedLetter, ctx: LetterContext) -> None:
-    """An edited reply may not drop the remedies, nor (Reconsideration Law Art. 23) the body's name."""
+def remedy_fields(kind: str, outcome: str = "") -> list[str]:
+    """The remedy facts a letter names: the reconsideration body with its address in every letter
+    stating remedies, and the court with its address where a suit is open without reconsideration
+    first (every outcome but a refusal to disclose, Reconsideration Law Art. 23)."""
+    kind = LetterKind(kind)
+    if kind not in REMEDY_KINDS:
+        return []
+    body = ["reconsideration_body", "reconsideration_address"]
+    if kind is LetterKind.REPLY and outcome in RECONSIDERATION_FIRST:
+        return body
+    return body + ["court", "court_address"]
+
+
+_FIRST_RE = re.compile("应当先[^。；]*行政复议")
+
+
+def _check_remedy(letter: RenderedLetter, ctx: LetterContext, kind: "LetterKind") -> None:
+    """An edited letter may not drop the remedies, the bodies that hear them or their addresses,
+    nor tell the applicant to go to reconsideration first where the law leaves them the choice."""
     text = letter.text()
-    if "行政复议" not in text or ctx.reconsideration_body not in text:
-        raise LetterTemplateError(
-            _(
-                "答复须告知申请人救济途径，并写明行政复议机关“%(body)s”（《中华人民共和国行政复议法》第二十三条）。"
+    named = [getattr(ctx, name) for name in remedy_fields(kind, ctx.outcome)]
+    first_only = kind is LetterKind.REPLY and ctx.outcome in RECONSIDERATION_FIRST
+    wrongly_first = (
+        not first_only and ctx.outcome not in RECONSIDERATION_FIRST_IN_PART and _FIRST_RE.search(text)
+    )
+    if "行政复议" not in text or any(value not in text for value in named) or wrongly_first:
+        if first_only:
+            message = _(
+                "答复须告知申请人应当先申请行政复议（《中华人民共和国行政复议法》第二十三条），"
+                "并写明行政复议机关“%(body)s”及其地址。"
             )
-            % {"body": ctx.reconsideration_body}
-        )
+        else:
+            message = _(
+                "须告知申请人可以申请行政复议，也可以直接提起行政诉讼，并写明行政复议机关“%(body)s”、"
+                "人民法院“%(court)s”及其地址；不得要求申请人先申请行政复议。"
+            )
+        raise LetterTemplateError(message % {"body": ctx.reconsideration_body, "court": ctx.court})
 
 
 def _compile(template_text: str):
@@ -383,7 +420,9 @@ def sample_context(outcome: str = "disclosed") -> LetterContext:
         other_agency_name="江州市财政局",
         other_agency_contact="0576-88881111",
         reconsideration_body="江州市人民政府",
+        reconsideration_address="江州市滨江区人民路1号市民中心",
         court="江州市滨江区人民法院",
+        court_address="江州市滨江区法院路8号",
         letter_date=date(2026, 11, 29),
     )
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from .clock import DEFAULT_RULES
 from .models import Application, Letter
+from .personal_data import mask_values
+from .remedies import Remedies, remedies_for
 from .rules import RECEIPT_RULES, ApplicationState, Channel
 from .services import clock_state
 
@@ -45,6 +47,17 @@ class Progress:
     reply: ReplyView | None = None
     pk: int = 0
     correction: ReplyView | None = None  # the correction notice, while a correction is awaited
+    # The fee notice while the fee is unpaid: for an online application this page (with the
+    # e-mail saying so) is how it is delivered (services.notice_goes_online).
+    fee_notice: ReplyView | None = None
+    # The periods the applicant keeps (correction, payment), which run from the day the
+    # applicant received the notice: (what, the deadline or None while the receipt is not
+    # recorded), with how each is computed in ``applicant_explanation``.
+    applicant_deadlines: list[tuple[str, date | None]] = field(default_factory=list)
+    applicant_explanation: list[str] = field(default_factory=list)
+    remedies: Remedies | None = (
+        None  # once the reply reached the applicant: what they may do, and who hears it
+    )
 
 
 def applicant_reply_letter(application: Application) -> Letter | None:
@@ -96,14 +109,9 @@ def _public_paragraphs(letter: Letter, application: Application) -> list[str]:
             application.address,
         )
     ]
-    masks = sorted(((v.strip(), m) for v, m in masks if v and v.strip()), key=lambda pair: -len(pair[0]))
-    paragraphs = []
-    for paragraph in letter.paragraphs:
-        text = str(paragraph)
-        for value, mask in masks:
-            text = text.replace(value, mask)
-        paragraphs.append(text)
-    return paragraphs
+    # Whitespace-tolerant: "张  三" typed with two spaces, a tab or a non-breaking space is
+    # still found where the letter writes "张 三" or "张三" (personal_data.value_pattern).
+    return [mask_values(str(paragraph), masks) for paragraph in letter.paragraphs]
 
 
 def application_progress(application: Application, *, today: date | None = None) -> Progress:
@@ -129,17 +137,31 @@ def application_progress(application: Application, *, today: date | None = None)
         else None
     )
     closed = application.state == ApplicationState.CLOSED
+    deadlines: list[tuple[str, date | None]] = []
+    if not closed and clock.correction_outstanding:
+        deadlines.append((_("补正期限"), clock.correction_due_on))
+    if not closed and (clock.fee_payment_due_on or "fee" in clock.notices_awaiting_receipt):
+        deadlines.append((_("缴费期限"), clock.fee_payment_due_on))
     correction = None
-    if application.state == ApplicationState.AWAITING_CORRECTION:
+    if not closed and clock.correction_outstanding:
         notice = application.letters.filter(kind="correction").order_by("-created_at", "-id").first()
         if notice is not None:
             correction = ReplyView(
                 pk=notice.pk, letter_no=notice.letter_no, title=notice.title,
                 paragraphs=_public_paragraphs(notice, application),
             )  # fmt: skip
+    fee_notice = None
+    if not closed and (clock.fee_payment_due_on or "fee" in clock.notices_awaiting_receipt):
+        notice = application.letters.filter(kind="fee_notice").order_by("-created_at", "-id").first()
+        if notice is not None:
+            fee_notice = ReplyView(
+                pk=notice.pk, letter_no=notice.letter_no, title=notice.title,
+                paragraphs=_public_paragraphs(notice, application),
+            )  # fmt: skip
     return Progress(
         pk=application.pk,
         correction=correction,
+        fee_notice=fee_notice,
         tracking_no=application.tracking_no,
         agency_code=application.agency.code,
         agency_name=application.agency.name,
@@ -156,4 +178,9 @@ def application_progress(application: Application, *, today: date | None = None)
         outcome_label=application.get_outcome_display() if application.outcome else "",
         closed_on=application.closed_on,
         reply=reply,
+        remedies=remedies_for(application.agency, application.outcome)
+        if reply and application.outcome
+        else None,
+        applicant_deadlines=deadlines,
+        applicant_explanation=[] if closed else list(clock.applicant_explanation),
     )

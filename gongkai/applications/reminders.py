@@ -1,6 +1,9 @@
-"""Daily housekeeping of applications (run by `gongkai remind`): close those the applicant
-let lapse (no correction, fee unpaid) and list, per staff member, the replies due soon or
-overdue. Lateness is derived from the stored due date; nothing here changes a deadline."""
+"""Daily housekeeping of applications (run by `gongkai remind`): bring the stored due date of
+paused applications up to date (a consultation nobody answered ends by itself when its answer
+period runs out, and the case is due again), close those the applicant let lapse (no
+correction, fee unpaid; only where the applicant's receipt of the notice is recorded and the
+applicant's deadline has passed) and list, per staff member, the replies due soon or overdue.
+Lateness is derived from the stored due date; nothing here changes a deadline."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -17,6 +20,10 @@ from .rules import ApplicationState
 def lapsed_close(*, today=None) -> list[int]:
     """Close every application whose applicant's time ran out; returns their ids."""
     today = today or timezone.localdate()
+    for application in Application.objects.filter(
+        state__in=[ApplicationState.AWAITING_CORRECTION, ApplicationState.RECEIVED], clock_paused=True
+    ):
+        services.clock_refresh(application=application, today=today)
     closed = []
     candidates = Application.objects.filter(
         state__in=[ApplicationState.AWAITING_CORRECTION, ApplicationState.RECEIVED], clock_paused=True

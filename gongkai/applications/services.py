@@ -7,21 +7,24 @@ audits, in one transaction. Letters are frozen when created: what was sent can b
 
 import hashlib
 import secrets
+import smtplib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.hashers import check_password, make_password
-from django.core.files.base import ContentFile
+from django.conf import settings
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongkai.agencies.models import Agency, DisclosureOffice, Role, StaffRole
-from gongkai.catalogue.uploads import AttachmentError, upload_inspect
+from gongkai.catalogue.uploads import AttachmentError, InspectedUpload, upload_inspect
 from gongkai.core.audit import audit_record
 from gongkai.core.calendar_store import calendar_for
+from gongkai.core.query_codes import query_code_check, query_code_hash, query_code_miss
 
 from . import clock as clock_engine
 from . import fees as fee_rules
@@ -37,7 +40,7 @@ from .models import (
     LetterTemplate,
     RemedyCase,
 )
-from .rules import ABANDONMENT_OUTCOME, ADVERSE, ApplicationState, Channel, Outcome, next_state
+from .rules import ABANDONMENT_OUTCOME, ADVERSE, ApplicationState, Channel, Delivery, Outcome, next_state
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 QUERY_CODE_LENGTH = 8
@@ -139,9 +142,36 @@ def _event(application: Application, kind, on: date, *, actor, basis: str, note:
         state = clock_state(application)
     except clock_engine.ClockError as exc:
         raise ApplicationError(str(exc)) from exc
+    _store_clock(application, state)
+
+
+def _store_clock(application: Application, state) -> None:
+    """Copy what the lists sort and filter by from the clock onto the application."""
     application.reply_due_on = state.reply_due_on
     application.due_provisional = state.provisional
     application.clock_paused = state.paused
+    application.notice_receipt_missing = bool(state.notices_awaiting_receipt)
+
+
+def clock_refresh(*, application: Application, today: date | None = None) -> bool:
+    """Bring the stored due date up to date when time alone changed the clock (a consultation
+    whose answer period ran out ends by itself, regulation.md "A consultation without an
+    answer"); run daily by `gongkai remind`. True when something changed (audited)."""
+    with transaction.atomic():
+        application = _lock(application)
+        try:
+            state = clock_state(application, today=today)
+        except clock_engine.ClockError:
+            return False
+        stored = (application.reply_due_on, application.due_provisional, application.clock_paused,
+                  application.notice_receipt_missing)  # fmt: skip
+        _store_clock(application, state)
+        if stored == (application.reply_due_on, application.due_provisional, application.clock_paused,
+                      application.notice_receipt_missing):  # fmt: skip
+            return False
+        before = _snapshot(application) | {"reply_due_on": stored[0].isoformat() if stored[0] else None}
+        _save(application, None, "clock_refresh", before)
+        return True
 
 
 def _save(application: Application, actor, action: str, before: dict) -> Application:
@@ -193,10 +223,9 @@ def _check_rate(*, client_ip: str | None, id_number: str, org_code: str = "") ->
 
 
 def _new_code_and_hash() -> tuple[str, str]:
-    """A query code and its hash. Hashing is deliberately slow (it guards the code): do it
-    before the transaction, so concurrent submissions do not queue behind it on SQLite."""
+    """A query code and its keyed hash (gongkai.core.query_codes)."""
     code = _new_query_code()
-    return code, make_password(code)
+    return code, query_code_hash(code)
 
 
 def _create(
@@ -225,20 +254,30 @@ def _create(
     raise ApplicationError(_("系统繁忙，请稍后重试。"))
 
 
-def _store_file(application: Application, *, data, filename: str, kind: str) -> ApplicationFile:
+def _inspect(data, filename: str) -> InspectedUpload:
     try:
-        upload = upload_inspect(data=data, filename=filename)
+        return upload_inspect(data=data, filename=filename)
     except AttachmentError as exc:
         raise ApplicationError(str(exc)) from exc
+
+
+def _store_file(application: Application, *, data, filename: str, kind: str) -> ApplicationFile:
+    """Store an upload (bytes, or a file object: an upload on disk is inspected and copied where
+    it lies, in chunks, never read whole into memory; catalogue/uploads.py)."""
+    return _store_inspected(application, _inspect(data, filename), kind=kind)
+
+
+def _store_inspected(application: Application, upload: InspectedUpload, *, kind: str) -> ApplicationFile:
     row = ApplicationFile(
         application=application,
         kind=kind,
         title=upload.original_name[:300],
         content_type=upload.kind.content_type,
-        size=len(upload.data),
+        size=upload.size,
         sha256=upload.sha256,
     )
-    row.file.save(f"{secrets.token_hex(16)}{upload.extension}", ContentFile(upload.data), save=False)
+    with upload.open() as fh:
+        row.file.save(f"{secrets.token_hex(16)}{upload.extension}", File(fh), save=False)
     row.save()
     return row
 
@@ -333,10 +372,16 @@ def application_find(*, tracking_no: str, query_code: str) -> Application | None
     """The applicant's own application, or None (the same answer for a wrong number or code)."""
     application = Application.objects.filter(tracking_no=tracking_no.strip()).select_related("agency").first()
     if application is None:
-        make_password(query_code)  # same work either way: timing says nothing
+        query_code_miss(query_code)  # same work either way: timing says nothing
         return None
-    if not check_password(query_code.strip().upper(), application.query_code_hash):
+    checked = query_code_check(query_code, application.query_code_hash)
+    if not checked.matches:
         return None
+    if checked.upgrade:  # a hash from before the keyed HMAC: store the new form
+        Application.objects.filter(pk=application.pk, query_code_hash=application.query_code_hash).update(
+            query_code_hash=checked.upgrade
+        )
+        application.query_code_hash = checked.upgrade
     return application
 
 
@@ -356,7 +401,6 @@ def letter_context(application: Application, **extra):
 
     agency = application.agency
     office = DisclosureOffice.objects.filter(agency=agency).first()
-    parent = agency.parent
     values = dict(
         agency_name=agency.name,
         agency_short=agency.short_name or agency.name,
@@ -367,11 +411,30 @@ def letter_context(application: Application, **extra):
         tracking_no=application.tracking_no,
         received_on=application.received_on,
         description=application.description,
-        reconsideration_body=(parent.name if parent else agency.name),
+        reconsideration_body=agency.reconsideration_body.strip(),
+        reconsideration_address=agency.reconsideration_address.strip(),
+        court=agency.court.strip(),
+        court_address=agency.court_address.strip(),
         letter_date=timezone.localdate(),
     )
     values.update(extra)
     return LetterContext(**{k: v for k, v in values.items() if k in LetterContext.__dataclass_fields__})
+
+
+def remedy_missing_check(agency: Agency, kind: str, outcome: str = "") -> None:
+    """Refuse a letter that must name who hears the remedies (reconsideration body, court, with
+    addresses) when the agency has not recorded them; the message says what to fill in and where."""
+    from .letters import remedy_fields
+
+    fields = remedy_fields(kind, outcome)
+    missing = agency.remedy_missing(court="court" in fields) if fields else []
+    if missing:
+        raise ApplicationError(
+            _(
+                "本机关尚未登记%(fields)s，无法出具须告知救济途径的信函。请公开办负责人在工作台“公开指南”页面填写后再试。"
+            )
+            % {"fields": "、".join(missing)}
+        )
 
 
 def letter_create(
@@ -380,6 +443,7 @@ def letter_create(
     """Render and freeze a letter from the agency's template (or the default)."""
     from . import letters
 
+    remedy_missing_check(application.agency, kind, outcome)
     template = (
         LetterTemplate.objects.filter(agency=application.agency, kind=kind, outcome=outcome).first()
         or LetterTemplate.objects.filter(agency__isnull=True, kind=kind, outcome=outcome).first()
@@ -420,6 +484,33 @@ def letter_rendered(letter: Letter):
 # --- correction, consultation, extension, fees -----------------------------------------------
 
 
+def late_correction_allowed() -> bool:
+    """The deployment's choice (settings.GONGKAI_ALLOW_LATE_CORRECTION, default off): may a
+    correction notice go out after the 7-working-day window, leaving the reply period as it is?"""
+    return bool(getattr(settings, "GONGKAI_ALLOW_LATE_CORRECTION", False))
+
+
+def correction_lateness(application: Application, on: date) -> str:
+    """Empty when a correction notice sent on ``on`` is within the Art. 30 window; otherwise
+    the reason, in Chinese, for the refusal or for the warning shown before sending."""
+    try:
+        state = clock_state(application, today=max(on, timezone.localdate()))
+    except clock_engine.ClockError:
+        return ""
+    due = state.correction_notice_due_on
+    if due is None or on <= due:
+        return ""
+    text = _(
+        "补正告知应在收到申请之日起7个工作日内（%(due)s前）发出（《条例》第三十条）；逾期告知补正不能使答复期限"
+        "重新计算。"
+    ) % {"due": f"{due.year}年{due.month}月{due.day}日"}
+    if late_correction_allowed():
+        return text + _("本平台允许逾期告知：发出后答复期限不停止、不重新计算，仍为%(reply)s。") % {
+            "reply": f"{state.reply_due_on:%Y-%m-%d}" if state.reply_due_on else _("原期限")
+        }
+    return text + _("本平台不允许逾期发出补正告知，请按现有材料依法答复。")
+
+
 @transaction.atomic
 def correction_request(
     *, application: Application, items: list[str], days: int, actor, on: date | None = None
@@ -431,9 +522,16 @@ def correction_request(
         raise ApplicationError(_("请写明需要补正的事项。"))
     if application.clock_events.filter(kind=clock_engine.EventKind.CORRECTION_REQUESTED).exists():
         raise ApplicationError(_("补正只能告知一次（《条例》第三十条）。"))
-    before = _snapshot(application)
-    application.state = _transition(application, "request_correction")
     on = on or timezone.localdate()
+    late = correction_lateness(application, on)
+    if late and not late_correction_allowed():
+        raise ApplicationError(late)
+    before = _snapshot(application)
+    if late:  # the reply period runs on: the application stays in hand, nothing restarts
+        if application.state != ApplicationState.RECEIVED:
+            _transition(application, "request_correction")  # the same refusal as in time
+    else:
+        application.state = _transition(application, "request_correction")
     _event(
         application,
         clock_engine.EventKind.CORRECTION_REQUESTED,
@@ -444,10 +542,24 @@ def correction_request(
     )
     letter = letter_create(
         application=application, kind="correction", actor=actor, correction_items=[i.strip() for i in items if i.strip()],
-        correction_days=days,
+        correction_days=days, correction_late=bool(late), due_on=application.reply_due_on if late else None,
     )  # fmt: skip
+    _notice_online_receipt(application, letter)
     _save(application, actor, "correction_request", before)
     return letter
+
+
+def _correction_arrives(application: Application) -> None:
+    """The state change when a corrected application arrives: back to being handled, or, after
+    a late notice (the application never left that state), nothing to change."""
+    if application.state == ApplicationState.RECEIVED:
+        try:
+            outstanding = clock_state(application).correction_outstanding
+        except clock_engine.ClockError:
+            outstanding = False
+        if outstanding:
+            return
+    application.state = _transition(application, "receive_correction")
 
 
 @transaction.atomic
@@ -456,7 +568,7 @@ def correction_receive(*, application: Application, on: date, actor, description
     application = _lock(application)
     _require(can_handle(actor, application.agency))
     before = _snapshot(application)
-    application.state = _transition(application, "receive_correction")
+    _correction_arrives(application)
     if description.strip():
         application.description = description.strip()
     _event(application, clock_engine.EventKind.CORRECTION_RECEIVED, on, actor=actor, basis="《条例》第三十条")
@@ -473,7 +585,7 @@ def correction_submit_by_applicant(
     if not description.strip():
         raise ApplicationError(_("请填写补正后的申请内容。"))
     before = _snapshot(application)
-    application.state = _transition(application, "receive_correction")
+    _correction_arrives(application)
     application.description = description.strip()[:4000]
     if doc_no.strip():
         application.doc_no = doc_no.strip()[:300]
@@ -535,7 +647,7 @@ LOOKUP_WINDOW_SECONDS = 600
 
 
 def lookup_allowed(client_ip: str | None) -> bool:
-    """A throttle on progress lookups (each costs a deliberate password-hash check), per
+    """A throttle on progress lookups (against guessing query codes online), per
     address, in Django's cache (per process with the default local-memory cache)."""
     from django.core.cache import cache
 
@@ -567,8 +679,7 @@ def consultation_start(
         application, clock_engine.EventKind.CONSULTATION_STARTED, on, actor=actor, ref=str(consultation.pk),
         basis="《条例》第三十二条" if party == Consultation.Party.THIRD_PARTY else "《条例》第三十四条",
     )  # fmt: skip
-    state = clock_state(application)
-    consultation.answer_due_on = state.consultation_answers_due.get(str(consultation.pk))
+    consultation.answer_due_on = _answer_due(application, consultation)
     consultation.save(update_fields=["answer_due_on"])
     if party == Consultation.Party.THIRD_PARTY:
         letter_create(
@@ -585,6 +696,33 @@ def consultation_start(
             application=application, kind="agency_consultation", actor=actor, other_agency_name=party_name
         )
     _save(application, actor, "consultation_start", _snapshot(application))
+    return consultation
+
+
+def _answer_due(application: Application, consultation: Consultation) -> date | None:
+    """The consulted party's answer deadline, whether the period is still running or over."""
+    state, ref = clock_state(application), str(consultation.pk)
+    return state.consultation_answers_due.get(ref) or state.consultations_lapsed.get(ref)
+
+
+@transaction.atomic
+def consultation_delivered(*, consultation: Consultation, on: date, actor) -> Consultation:
+    """The consulted party received the request on ``on``: its 15 working days run from then
+    (Art. 32); the pause ends by itself when they run out unanswered."""
+    application = _lock(consultation.application)
+    _require(can_handle(actor, application.agency))
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.answered_on is not None or consultation.party_received_on is not None:
+        raise ApplicationError(_("该征求意见已办结或已登记送达。"))
+    if on < consultation.started_on or on > timezone.localdate():
+        raise ApplicationError(_("送达日期不能早于发出日期，也不能晚于今天。"))
+    before = _snapshot(application)
+    _event(application, clock_engine.EventKind.CONSULTATION_DELIVERED, on, actor=actor,
+           ref=str(consultation.pk), basis="《条例》第三十二条")  # fmt: skip
+    consultation.party_received_on = on
+    consultation.answer_due_on = _answer_due(application, consultation)
+    consultation.save(update_fields=["party_received_on", "answer_due_on"])
+    _save(application, actor, "consultation_delivered", before)
     return consultation
 
 
@@ -647,18 +785,34 @@ def extension_grant(
     return letter
 
 
-def _month_count(application: Application) -> int:
-    """The applicant's applications to this agency in the calendar month of this one (per count)."""
+def same_applicant(application: Application):
+    """The applications of the same applicant (fees.md): an organisation by its unified social
+    credit code, a person by identity number; never by name, which may be written two ways.
+    None when the application carries neither (it cannot be counted with others)."""
+    if application.org_code:
+        return Application.objects.filter(org_code=application.org_code)
+    if application.id_number:
+        return Application.objects.filter(org_code="", id_number=application.id_number)
+    return None
+
+
+def month_matters_before(application: Application) -> int:
+    """The matters (件) of the same applicant's applications to this agency received earlier in
+    the calendar month of this one, in the order (date received, registration order): an
+    application registered late but received earlier still comes first. Merged duplicates are
+    not counted."""
     received = application.received_on or timezone.localdate()
-    same = Application.objects.filter(
-        agency=application.agency, received_on__year=received.year, received_on__month=received.month
+    same = same_applicant(application)
+    if same is None:
+        return 0
+    earlier = (
+        same.filter(agency=application.agency, received_on__year=received.year)
+        .filter(received_on__month=received.month)
+        .exclude(pk=application.pk)
+        .exclude(state=ApplicationState.MERGED)
+        .filter(Q(received_on__lt=received) | Q(received_on=received, pk__lt=application.pk))
     )
-    same = (
-        same.filter(id_number=application.id_number)
-        if application.id_number
-        else same.filter(org_code=application.org_code, name=application.name)
-    )
-    return same.filter(received_on__lte=received, pk__lte=application.pk).count()
+    return earlier.aggregate(total=Sum("matters"))["total"] or 0
 
 
 @transaction.atomic
@@ -669,11 +823,13 @@ def fee_notice_send(*, application: Application, method: str, amount: Decimal, a
     _require(can_handle(actor, application.agency))
     if application.state != ApplicationState.RECEIVED:
         raise ApplicationError(_("只有办理中的申请可以发出收费通知。"))
-    nth = _month_count(application) if method == fee_rules.FeeMethod.PER_COUNT else None
+    per_count = method == fee_rules.FeeMethod.PER_COUNT
+    nth = month_matters_before(application) + 1 if per_count else None
     try:
         quote = fee_rules.fee_check(
-            method=method, amount=amount, nth_in_month=nth, pages=pages, exemption=exemption
-        )
+            method=method, amount=amount, nth_in_month=nth, pages=pages, exemption=exemption,
+            matters=application.matters if per_count else 1, matters_reason=application.matters_reason,
+        )  # fmt: skip
     except fee_rules.FeeNotAllowed as exc:
         raise ApplicationError(str(exc)) from exc
     on = on or timezone.localdate()
@@ -683,12 +839,39 @@ def fee_notice_send(*, application: Application, method: str, amount: Decimal, a
         application=application, method=method, amount=quote.amount, basis=quote.basis, nth_in_month=nth, pages=pages,
         sent_on=on, pay_by=state.fee_payment_due_on,
     )  # fmt: skip
-    letter_create(
+    letter = letter_create(
         application=application, kind="fee_notice", actor=actor, fee_amount=quote.amount, fee_basis=quote.basis,
         fee_pay_by=state.fee_payment_due_on,
     )  # fmt: skip
+    if _notice_online_receipt(application, letter) is not None:
+        fee.refresh_from_db(fields=["pay_by"])
     _save(application, actor, "fee_notice_send", _snapshot(application))
     return fee
+
+
+@transaction.atomic
+def application_matters_set(
+    *, application: Application, matters: int, reason: str, actor, co_applicants: str | None = None
+) -> Application:
+    """一事一申请 (fees.md): record that the application holds ``matters`` matters (件), with the
+    reason; the per-count fee counts matters, not rows. ``co_applicants`` lists the others of a
+    joint application (the lead applicant is the application's own)."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if isinstance(matters, bool) or not isinstance(matters, int) or not 1 <= matters <= 100:
+        raise ApplicationError(_("件数应为1至100之间的整数。"))
+    if matters > 1 and not reason.strip():
+        raise ApplicationError(_("按多件计算的，须写明拆分的理由（一事一申请）。"))
+    if application.fees.exists():
+        raise ApplicationError(_("已发出收费通知的申请不能再更改件数。"))
+    before = _snapshot(application) | {
+        "matters": application.matters,
+        "co_applicants": application.co_applicants,
+    }
+    application.matters, application.matters_reason = matters, reason.strip() if matters > 1 else ""
+    if co_applicants is not None:
+        application.co_applicants = co_applicants.strip()
+    return _save(application, actor, "application_matters_set", before)
 
 
 @transaction.atomic
@@ -780,25 +963,27 @@ def application_decide(
 
 @transaction.atomic
 def provided_file_add(
-    *, application: Application, data: bytes, filename: str, redact: list[str], actor
+    *, application: Application, data, filename: str, redact: list[str], actor
 ) -> ApplicationFile:
-    """A file provided to the applicant; with values to redact (partial disclosure, Art. 37) the
-    redacted version is what the applicant gets and the original stays internal."""
+    """A file provided to the applicant (bytes or an uploaded file); with values to redact
+    (partial disclosure, Art. 37) the redacted version is what the applicant gets and the
+    original stays internal. Only a redaction reads the file into memory (the redactor works
+    on bytes); otherwise it is inspected and stored in chunks."""
     from gongkai.publishing.redaction import RedactionError, redact_file
 
     application = _lock(application)
     _require(can_handle(actor, application.agency))
     needles = [v.strip() for v in redact if v.strip()]
+    upload = _inspect(data, filename)
     if needles:
         try:
-            kind = upload_inspect(data=data, filename=filename).kind.content_type
-            redacted = redact_file(data, kind, needles)
-        except (RedactionError, AttachmentError) as exc:
+            redacted = redact_file(upload.data, upload.kind.content_type, needles)
+        except RedactionError as exc:
             raise ApplicationError(str(exc)) from exc
-        _store_file(application, data=data, filename=filename, kind=ApplicationFile.Kind.PROVIDED_ORIGINAL)
+        _store_inspected(application, upload, kind=ApplicationFile.Kind.PROVIDED_ORIGINAL)
         row = _store_file(application, data=redacted, filename=filename, kind=ApplicationFile.Kind.PROVIDED)
     else:
-        row = _store_file(application, data=data, filename=filename, kind=ApplicationFile.Kind.PROVIDED)
+        row = _store_inspected(application, upload, kind=ApplicationFile.Kind.PROVIDED)
     audit_record(
         actor=actor,
         action="provided_file_add",
@@ -808,15 +993,158 @@ def provided_file_add(
     return row
 
 
+# The notices that start a period the applicant keeps (regulation.md, "Periods the applicant
+# keeps"): letter kind -> (the clock's name for it, the event recording its receipt, basis).
+NOTICE_RECEIPTS = {
+    "correction": ("correction", clock_engine.EventKind.CORRECTION_NOTICE_RECEIVED, "《条例》第三十条"),
+    "fee_notice": ("fee", clock_engine.EventKind.FEE_NOTICE_RECEIVED, "国办函〔2020〕109号"),
+}
+# What the delivery record of a notice delivered online says (shown on the workbench).
+ONLINE_RECEIPT_PROOF = _lazy("网上送达：已在进度查询页面公布并发送电子邮件（系统自动登记）")
+_NOTICE_SENT = {
+    "correction": clock_engine.EventKind.CORRECTION_REQUESTED,
+    "fee": clock_engine.EventKind.FEE_NOTICE_SENT,
+}
+
+
+def _awaits_receipt(application: Application, letter: Letter, notice: str) -> bool:
+    """Is ``letter`` the notice whose receipt the clock still waits for (the latest one)?"""
+    try:
+        waiting = notice in clock_state(application).notices_awaiting_receipt
+    except clock_engine.ClockError:
+        return False
+    latest = application.letters.filter(kind=letter.kind).order_by("-created_at", "-id").first()
+    return waiting and latest is not None and latest.pk == letter.pk
+
+
+def _record_notice_receipt(application, letter, notice, on: date, method: str, actor) -> None:
+    name, kind, basis = notice
+    sent = application.clock_events.filter(kind=_NOTICE_SENT[name]).order_by("-on", "-id").first()
+    sent_on = sent.on if sent is not None else timezone.localdate(letter.created_at)
+    if on < sent_on:
+        raise ApplicationError(
+            _("回执日期%(on)s早于%(title)s的发出日期%(sent)s。")
+            % {"on": on.isoformat(), "title": letter.title, "sent": sent_on.isoformat()}
+        )
+    method_label = dict(DeliveryRecord._meta.get_field("method").choices).get(method, method)
+    _event(application, kind, on, actor=actor, basis=basis,
+           note=_("申请人收到%(title)s（%(method)s）") % {"title": letter.title, "method": method_label})  # fmt: skip
+    if name == "fee":  # the payment deadline is known now: onto the fee notice's record
+        due = clock_state(application).fee_payment_due_on
+        open_fees = FeeNotice.objects.filter(application=application, paid_on__isnull=True, waived=False)
+        open_fees.update(pay_by=due)
+
+
+def notice_goes_online(application: Application) -> bool:
+    """Is a notice to this applicant delivered online (regulation.md, "Periods the applicant
+    keeps")? For an application made online (Art. 31(3)) whose applicant gave an e-mail address:
+    the notice is on the progress page the day it is issued and an e-mail says so. Posted, faxed,
+    in-person and oral applications, and online ones without an address, keep the manual record
+    of the return receipt or the day handed over."""
+    return application.channel == Channel.ONLINE and bool(application.email.strip())
+
+
+def _notice_email(application: Application, letter: Letter) -> int:
+    """Tell the applicant by e-mail that ``letter`` is on the progress page; the number of
+    messages sent (Django's mail with the configured backend, as `gongkai remind` uses). The
+    e-mail carries no query code and no other personal data than the address it goes to."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    subject = _("政府信息公开申请%(no)s：%(title)s") % {"no": application.tracking_no, "title": letter.title}
+    body = "\n".join(
+        [
+            _("%(agency)s已就您的政府信息公开申请（申请编号%(no)s）出具%(title)s%(letter_no)s。")
+            % {
+                "agency": application.agency.name,
+                "no": application.tracking_no,
+                "title": letter.title,
+                "letter_no": f"（{letter.letter_no}）" if letter.letter_no else "",
+            },
+            _("请在“申请进度查询”页面（%(path)s）输入申请编号和查询码查看全文。")
+            % {"path": reverse("portal:progress")},
+            _("本通知自今日起已在进度查询页面公布，今日即为您收到本通知之日，您的期限自次日起计算。"),
+        ]
+    )
+    return send_mail(subject, body, None, [application.email.strip()])
+
+
+def _notice_online_receipt(application: Application, letter: Letter) -> DeliveryRecord | None:
+    """Deliver a correction or fee notice online and record its receipt by itself: the day it
+    is on the progress page and the e-mail is sent (today, never before the sending day). If the
+    e-mail cannot be sent the receipt stays unrecorded (回执未登记), the case cannot lapse, and
+    staff record it by hand; the failure is audited. Call inside the issuing service's
+    transaction, after the letter exists and before ``_save``."""
+    notice = NOTICE_RECEIPTS.get(letter.kind)
+    if notice is None or not notice_goes_online(application):
+        return None
+    if not _awaits_receipt(application, letter, notice[0]):
+        return None
+    sent = application.clock_events.filter(kind=_NOTICE_SENT[notice[0]]).order_by("-on", "-id").first()
+    on = max(timezone.localdate(), sent.on if sent is not None else timezone.localdate())
+    try:
+        mailed = _notice_email(application, letter)
+    except (OSError, smtplib.SMTPException) as exc:
+        mailed = 0
+        audit_record(actor=None, action="notice_email_failed", obj=letter,
+                     after={"kind": letter.kind, "error": type(exc).__name__})  # fmt: skip
+    if not mailed:
+        return None
+    record = DeliveryRecord.objects.create(
+        application=application, letter=letter, method=Delivery.EMAIL, on=on,
+        proof=str(ONLINE_RECEIPT_PROOF), actor=None,
+    )  # fmt: skip
+    _record_notice_receipt(application, letter, notice, on, Delivery.EMAIL, None)
+    audit_record(actor=None, action="notice_receipt_online", obj=record,
+                 after={"kind": letter.kind, "letter_no": letter.letter_no, "on": on.isoformat()})  # fmt: skip
+    return record
+
+
+@transaction.atomic
+def notice_receipt_record(
+    *, application: Application, notice: str, on: date, method: str, proof: str = "", actor
+) -> DeliveryRecord:
+    """Record the day the applicant received the correction notice (``notice`` "correction") or
+    the fee notice ("fee"): post, the date on the return receipt; in person, the day handed
+    over; online, the day it was on the progress page and e-mailed. The applicant's period runs
+    from that day. A date in the future or before the notice was sent, or a case with no such
+    notice awaiting its receipt, is refused and nothing changes."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    kinds = {name: kind for kind, (name, _e, _b) in NOTICE_RECEIPTS.items()}
+    if notice not in kinds:
+        raise ApplicationError(_("只有补正告知和收费通知需要登记回执。"))
+    letter = application.letters.filter(kind=kinds[notice]).order_by("-created_at", "-id").first()
+    if letter is None or not _awaits_receipt(application, letter, notice):
+        raise ApplicationError(
+            _("本申请没有待登记回执的%(what)s。")
+            % {"what": _("补正告知") if notice == "correction" else _("收费通知")}
+        )
+    if on > timezone.localdate():
+        raise ApplicationError(_("回执日期不能晚于今天。"))
+    before = _snapshot(application)
+    record = DeliveryRecord.objects.create(
+        application=application, letter=letter, method=method, on=on, proof=proof.strip(), actor=actor
+    )
+    _record_notice_receipt(application, letter, NOTICE_RECEIPTS[kinds[notice]], on, method, actor)
+    _save(application, actor, "notice_receipt_record", before)
+    return record
+
+
 @transaction.atomic
 def letter_deliver(*, letter: Letter, method: str, on: date, proof: str = "", actor) -> DeliveryRecord:
     """Record how and when a letter reached the applicant; the reply's delivery closes the file."""
     application = _lock(letter.application)
     _require(can_handle(actor, application.agency))
     before = _snapshot(application)
+    if on > timezone.localdate():
+        raise ApplicationError(_("送达日期不能晚于今天。"))
     record = DeliveryRecord.objects.create(
         application=application, letter=letter, method=method, on=on, proof=proof.strip(), actor=actor
     )
+    notice = NOTICE_RECEIPTS.get(letter.kind)
+    if notice is not None and _awaits_receipt(application, letter, notice[0]):
+        _record_notice_receipt(application, letter, notice, on, method, actor)
     if letter.kind == "reply":
         application.state = _transition(application, "deliver")
         application.closed_on = on

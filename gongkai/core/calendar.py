@@ -12,16 +12,21 @@ counted itself.
 A notice for year Y may reach back into the last days of December of Y-1: the New Year's Day
 holiday of 2019 ran from 2018-12-30, with 2018-12-29 (a Saturday) worked. So a day in the last
 week of December is certain only when the next year's notice is loaded too.
+
+Before a year's notice is loaded, the holidays whose dates the law itself fixes
+(全国年节及纪念日放假办法, see ``fixed_holidays``) are already days off: only the 调休 arrangement
+(weekend days moved, holidays bridged to a weekend) is unknown, so such results stay provisional.
 """
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import groupby
 
 from django.utils.translation import gettext as _
+from lunar_python import Lunar, Solar
 
 # The earliest day of December that a next year's notice may touch. The notices of 2004-2026
 # reached back to 29 December at most; a few days' margin costs only a "provisional" flag.
@@ -33,6 +38,65 @@ _ONE_DAY = timedelta(days=1)
 
 class CalendarError(ValueError):
     """A request the calendar cannot answer (N below 1, a date past 9999-12-31)."""
+
+
+# The first year of each revision of 全国年节及纪念日放假办法 and what it fixes. 1999: 元旦, 春节
+# 初一至初三, 劳动节 1-3 May, 国庆节 1-3 October. 2008 (国务院令第513号): 春节 除夕至初二, and 清明,
+# 端午, 中秋 added; 劳动节 1 May only. 2014 (国务院令第644号): 春节 初一至初三 again. 2025 (国务院令
+# 第795号): 春节 除夕至初三 and 劳动节 1-2 May, 13 days in all.
+FIXED_HOLIDAY_RULES = (1999, 2008, 2014, 2025)
+FIXED_HOLIDAY_LIBRARY = "lunar-python"  # lunar dates and the 清明 solar term
+FIXED_HOLIDAY_YEARS = range(2000, 2101)  # published lunar tables reach 2100; outside, weekends only
+
+
+def _lunar(year: int, month: int, day: int) -> date:
+    """The Gregorian date of a day of the lunar year that begins in Gregorian ``year``."""
+    solar = Lunar.fromYmd(year, month, day).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _qingming(year: int) -> date:
+    """The day of the 清明 solar term (4 or 5 April, in this era 3 April at the earliest)."""
+    for day in range(3, 7):
+        if Solar.fromYmd(year, 4, day).getLunar().getJieQi() == "清明":
+            return date(year, 4, day)
+    raise CalendarError(f"no 清明 solar term found in April {year}")  # pragma: no cover
+
+
+@cache
+def fixed_holidays(year: int) -> dict[date, str]:
+    """The statutory holidays of ``year`` whose dates 全国年节及纪念日放假办法 fixes, each mapped to
+    its name; {} outside 2000-2100 (no earlier rules here, no trusted lunar tables later). These
+    hold in every year before the State Council's notice adds the 调休 arrangement; a loaded notice
+    replaces them."""
+    if year not in FIXED_HOLIDAY_YEARS:
+        return {}
+    rule = max(first for first in FIXED_HOLIDAY_RULES if first <= year)
+    new_year = _lunar(year, 1, 1)
+    spring = [new_year + timedelta(days=i) for i in range(3)]
+    may = [date(year, 5, 1)]
+    if rule == 1999:
+        may += [date(year, 5, 2), date(year, 5, 3)]
+    if rule in (2008, 2025):
+        spring.insert(0, new_year - _ONE_DAY)  # 除夕, the last day of the old lunar year
+    if rule == 2008:
+        spring.pop()
+    if rule == 2025:
+        may.append(date(year, 5, 2))
+    days: dict[date, str] = {date(year, 1, 1): "元旦"}
+    days.update(dict.fromkeys(spring, "春节"))
+    if rule >= 2008:
+        days[_qingming(year)] = "清明节"
+    days.update(dict.fromkeys(may, "劳动节"))
+    if rule >= 2008:
+        days[_lunar(year, 5, 5)] = "端午节"
+    national = {date(year, 10, d): "国庆节" for d in (1, 2, 3)}
+    if rule >= 2008:
+        mid_autumn = _lunar(year, 8, 15)
+        if mid_autumn not in national:  # 2020: 1 October was both, one day off
+            days[mid_autumn] = "中秋节"
+    days.update(national)
+    return dict(sorted(days.items()))
 
 
 def notice_years(day: date) -> tuple[int, ...]:
@@ -81,10 +145,24 @@ class HolidayCalendar:
     def _sorted_workdays(self) -> list[date]:
         return sorted(self.workdays)
 
+    def holiday_name(self, day: date) -> str | None:
+        """The name of the holiday on ``day`` ("" when the notice gives none), or None when it is
+        no holiday: a loaded notice decides its year; a year without one has its fixed holidays."""
+        if day in self.holidays:
+            return self.holidays[day]
+        if day.year not in self.years:
+            return fixed_holidays(day.year).get(day)
+        return None
+
     def holidays_between(self, start: date, end: date) -> list[date]:
-        """Holidays in (start, end], in date order."""
+        """Holidays in (start, end], in date order: those of the loaded notices, and the fixed
+        holidays of the years in between that have none."""
         days = self._sorted_holidays
-        return days[bisect_right(days, start) : bisect_right(days, end)]
+        found = set(days[bisect_right(days, start) : bisect_right(days, end)])
+        for year in range(start.year, end.year + 1):
+            if year not in self.years:
+                found.update(d for d in fixed_holidays(year) if start < d <= end)
+        return sorted(found)
 
     def workdays_between(self, start: date, end: date) -> list[date]:
         """Adjusted working days in (start, end], in date order."""
@@ -106,10 +184,10 @@ class HolidayCalendar:
 
 def is_workday(day: date, calendar: HolidayCalendar) -> bool:
     """True when agencies work on ``day``: an adjusted working day, or a weekday that is not a
-    holiday. In a year without a notice only weekends are days off."""
+    holiday. In a year without a notice, weekends and the fixed holidays are days off."""
     if day in calendar.workdays:
         return True
-    return day.weekday() < 5 and day not in calendar.holidays
+    return day.weekday() < 5 and calendar.holiday_name(day) is None
 
 
 @dataclass(frozen=True)
@@ -191,7 +269,7 @@ def _explain(start: date, n: int, end: date, calendar: HolidayCalendar, missing:
     if holidays:
         named = [
             f"{name}（{'、'.join(_cn_span(run) for run in _runs(list(group)))}）"
-            for name, group in groupby(holidays, key=lambda d: calendar.holidays[d] or _("节假日"))
+            for name, group in groupby(holidays, key=lambda d: calendar.holiday_name(d) or _("节假日"))
         ]
         parts.append(_("期间放假：%(holidays)s。") % {"holidays": "；".join(named)})
     adjusted = calendar.workdays_between(start, end)
@@ -201,7 +279,10 @@ def _explain(start: date, n: int, end: date, calendar: HolidayCalendar, missing:
     if missing:
         years = "、".join(str(y) for y in missing)
         parts.append(
-            _("%(years)s年的节假日安排尚未载入本平台，该期间仅按周六、周日休息计算，结果为暂定。")
+            _(
+                "%(years)s年的节假日安排尚未载入本平台，该期间按周六、周日和《全国年节及纪念日放假办法》"
+                "规定日期的法定节假日休息计算，调休安排未知，结果为暂定。"
+            )
             % {"years": years}
         )
     return "".join(parts)

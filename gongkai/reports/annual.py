@@ -9,6 +9,8 @@ the rules checked in checks.py. Reads only: the stored report is services.py's b
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -48,8 +50,14 @@ __all__ = [
     "trial_table1_counts",
 ]
 
-# Governments report by 31 March, their departments (and every other body) by 31 January.
-GOVERNMENT_LEVELS = (AgencyLevel.PROVINCE, AgencyLevel.CITY, AgencyLevel.COUNTY, AgencyLevel.TOWNSHIP)
+# Report deadlines (Regulation Art. 49-50; regulation.md, "Remedies and supervision"): governments
+# at county level and above publish by 31 March; departments (and every other body) hand their
+# report to the competent office and publish it by 31 January; townships and street offices follow
+# the deployment's setting GONGKAI_TOWNSHIP_REPORT_DUE ("MM-DD", default "01-31").
+COUNTY_AND_ABOVE = (AgencyLevel.PROVINCE, AgencyLevel.CITY, AgencyLevel.COUNTY)
+GOVERNMENT_DUE = (3, 31)
+DEPARTMENT_DUE = (1, 31)
+TOWNSHIP_DUE_DEFAULT = "01-31"
 # What ends a document's force, and which of those the 本年废止件数 column counts: an amended
 # document (已修改) is an old version superseded by its amended text, not a repeal.
 OUT_OF_FORCE = (Validity.REPEALED, Validity.EXPIRED, Validity.AMENDED)
@@ -194,18 +202,16 @@ def _force_ended_on(docs: QuerySet) -> dict[int, tuple[str, date | None]]:
 
 def _documents(agencies: QuerySet, genre: str, year: int) -> dict:
     start, end = _bounds(year)
-    # Documents the agency issued (the lead issuer of joint documents) and published in the
-    # public catalogue; 制发 is counted by publication date, as disclosure is what Table 1 reports.
-    docs = Document.objects.filter(
-        agency__in=agencies,
-        genre__name=genre,
-        visibility=Visibility.PUBLIC,
-        published_on__isnull=False,
-        published_on__lte=end,
+    # Documents the agency issued (the lead issuer of joint documents) in the public catalogue.
+    # 本年制发 counts by 成文日期 (annual-report.md, "Counting decisions"): a document written in
+    # December and published in January is the earlier year's, once it is published.
+    public = Document.objects.filter(
+        agency__in=agencies, genre__name=genre, visibility=Visibility.PUBLIC, published_on__isnull=False
     ).order_by()
+    docs = public.filter(published_on__lte=end)
     ended = _force_ended_on(docs)
     return {
-        "issued": docs.filter(published_on__gte=start).count(),
+        "issued": public.filter(written_on__gte=start, written_on__lte=end).count(),
         "repealed": sum(1 for v, on in ended.values() if v in REPEALED and on and start <= on <= end),
         "in_force": docs.filter(validity=Validity.IN_FORCE).count()
         + sum(1 for _v, on in ended.values() if on and on > end),
@@ -381,9 +387,28 @@ def annual_report_data(*, agency: Agency, year: int) -> dict:
 # --- the competent authority's view ----------------------------------------------------------
 
 
+def township_report_due(year: int) -> date:
+    """The day a township's or street office's report for ``year`` is due, by the deployment's
+    setting GONGKAI_TOWNSHIP_REPORT_DUE ("MM-DD" of the next year, default "01-31")."""
+    value = str(getattr(settings, "GONGKAI_TOWNSHIP_REPORT_DUE", "") or TOWNSHIP_DUE_DEFAULT).strip()
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        return date(year + 1, month, day)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GONGKAI_TOWNSHIP_REPORT_DUE must be a month and day as MM-DD (e.g. 01-31 or 03-31), not {value!r}"
+        ) from None
+
+
 def report_due_on(agency: Agency, year: int) -> date:
-    """The day the report for ``year`` is due: 31 March for a government, 31 January otherwise."""
-    return date(year + 1, 3, 31) if agency.level in GOVERNMENT_LEVELS else date(year + 1, 1, 31)
+    """The day the report for ``year`` is due: 31 March for a government at county level and
+    above, the deployment's setting for a township or street office, 31 January for departments
+    and every other body."""
+    if agency.level in COUNTY_AND_ABOVE:
+        return date(year + 1, *GOVERNMENT_DUE)
+    if agency.level == AgencyLevel.TOWNSHIP:
+        return township_report_due(year)
+    return date(year + 1, *DEPARTMENT_DUE)
 
 
 def late_reports(agencies: QuerySet, year: int, today: date | None = None) -> list[dict]:

@@ -184,9 +184,10 @@ def _figure_value(key: str, value) -> Decimal:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise ReportError(_("请填写数值。"))
+        # "请填写…" only for an empty field (issue 10): anything else typed is a format error.
+        raise ReportError(_("请填写数值。") if not str(value).strip() else _("数值格式有误，请输入数字。"))
     if number < 0 and not manual_key_signed(key):
-        raise ReportError(_("请填写不小于0的数值。"))
+        raise ReportError(_("数值须不小于0。"))
     if key not in AMOUNT_KEYS and number != number.to_integral_value():
         raise ReportError(_("件数应为整数。"))
     if abs(number) >= Decimal("1e12"):

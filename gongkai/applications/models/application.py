@@ -54,6 +54,14 @@ class Application(models.Model):
     reply_due_on = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
     due_provisional = models.BooleanField(_("期限为暂定"), default=False)
     clock_paused = models.BooleanField(_("计时暂停"), default=False)
+    # A correction or fee notice is out and the day the applicant received it is not recorded:
+    # the applicant's period cannot start and the case cannot lapse (the "回执未登记" list).
+    notice_receipt_missing = models.BooleanField(_("回执未登记"), default=False, db_index=True)
+    # 一事一申请 (fees.md): the matters (件) this application holds, for the monthly count.
+    matters = models.PositiveSmallIntegerField(_("按件计算的件数"), default=1)
+    matters_reason = models.TextField(_("拆分件数的理由"), blank=True)
+    # Several applicants acting together: one application, ``name`` is the lead applicant.
+    co_applicants = models.TextField(_("共同申请人"), blank=True)
     outcome = models.CharField(_("处理结果"), max_length=32, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
@@ -92,7 +100,15 @@ class Application(models.Model):
             # Covers every column the annual report's Table 2 and fee count read, so a year of a
             # large agency is counted from the index alone (bench/README.md, reports bench).
             models.Index(
-                fields=["agency", "received_on", "closed_on", "applicant_type", "state", "outcome", "fee_yuan"],
+                fields=[
+                    "agency",
+                    "received_on",
+                    "closed_on",
+                    "applicant_type",
+                    "state",
+                    "outcome",
+                    "fee_yuan",
+                ],
                 name="application_report_idx",
             ),
             models.Index(fields=["id_number"]),
@@ -148,6 +164,7 @@ class Consultation(models.Model):
     party = models.CharField(_("征求对象类型"), max_length=12, choices=Party.choices)
     party_name = models.CharField(_("征求对象"), max_length=200)
     started_on = models.DateField(_("发出日期"))
+    party_received_on = models.DateField(_("对方收到日期"), null=True, blank=True)
     answer_due_on = models.DateField(_("答复期限"), null=True, blank=True)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
     answer = models.CharField(_("意见"), max_length=10, choices=Answer.choices, default=Answer.PENDING)

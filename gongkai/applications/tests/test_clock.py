@@ -166,12 +166,14 @@ def test_events_are_taken_in_date_order_whatever_the_order_given():
 
 
 def test_equal_dates_keep_the_order_given():
-    # A consultation started and answered the same day pauses nothing: (3/4, 3/4] is empty.
+    # A consultation started and answered the same day excludes that one day (both ends of a
+    # pause are excluded): 3/3 (1), Wed 3/4 excluded, 3/5-6 (3), 3/9-13 (8), 3/16-20 (13),
+    # 3/23-27 (18), 3/30 (19), Tue 3/31 (20).
     same_day = [
         ev(K.CONSULTATION_STARTED, "2026-03-04", ref="A"),
         ev(K.CONSULTATION_ENDED, "2026-03-04", ref="A"),
     ]
-    assert clock(received("2026-03-02"), *same_day).reply_due_on == D("2026-03-30")
+    assert clock(received("2026-03-02"), *same_day).reply_due_on == D("2026-03-31")
     with pytest.raises(ClockError, match="没有开始"):
         clock(received("2026-03-02"), *reversed(same_day))
 
@@ -181,7 +183,7 @@ def test_event_kinds_may_be_given_as_strings():
     assert state.reply_due_on == D("2026-03-30")
 
 
-def test_rules_are_configurable_per_agency():
+def test_the_engine_computes_other_periods_when_given_them():
     state = clock(received("2026-03-02"), rules=ClockRules(reply_days=15, correction_notice_days=5))
     # 15 working days: 3/3-6 (4), 3/9-13 (9), 3/16-20 (14), 3/23 (15); 5 days: Mon 3/9.
     assert (state.reply_due_on, state.correction_notice_due_on) == (D("2026-03-23"), D("2026-03-09"))
@@ -200,8 +202,10 @@ def test_rules_refuse_nonsense(bad):
 
 CORRECTION = [
     received("2026-03-02"),
-    # Limit of 10 working days: 3/5-6 (2), 3/9-13 (7), 3/16-18 (10).
     ev(K.CORRECTION_REQUESTED, "2026-03-04", days=10),
+    # On the progress page the same day (an online application). The applicant's limit of 10
+    # working days runs from the day after: 3/5-6 (2), 3/9-13 (7), 3/16-18 (10).
+    ev(K.CORRECTION_NOTICE_RECEIVED, "2026-03-04"),
 ]
 
 
@@ -213,8 +217,8 @@ def test_a_correction_request_stops_the_clock():
     assert state.days_remaining_when_paused is None  # nothing remains: the period will start again
     assert state.correction_due_on == D("2026-03-18")
     assert state.correction_notice_due_on is None  # sent
-    assert state.abandoned is None
-    assert "《条例》第三十条" in state.steps[1] and "2026年3月18日" in state.steps[1]
+    assert state.abandoned is None and state.notices_awaiting_receipt == []
+    assert "《条例》第三十条" in state.steps[1] and "2026年3月18日" in state.steps[2]
 
 
 def test_the_corrected_application_restarts_the_full_period():
@@ -225,7 +229,7 @@ def test_the_corrected_application_restarts_the_full_period():
     assert state.reply_due_on == D("2026-04-14")
     assert not state.paused and not state.awaiting_correction
     assert state.correction_due_on is None and state.abandoned is None
-    assert "重新计算20个工作日" in state.steps[2]
+    assert "重新计算20个工作日" in state.steps[3]
 
 
 def test_pauses_before_the_restart_are_dropped():
@@ -276,6 +280,21 @@ def test_a_late_correction_notice_is_recorded_as_late():
     assert "晚于收到申请后7个工作日的期限（2026年3月11日）" in state.steps[1]
 
 
+def test_a_correction_notice_after_the_seven_day_window_does_not_restart_the_clock():
+    # Received Mon 3/2; the window: 3/3-6 (4), 3/9-11 (7). Sent Thu 3/12, late: the reply
+    # period runs on to the original Mon 3/30 (3/3-6 (4), 3/9-13 (9), 3/16-20 (14), 3/23-27
+    # (19), 3/30 (20)), and the corrected application received Fri 3/20 starts nothing again.
+    late = [received("2026-03-02"), ev(K.CORRECTION_REQUESTED, "2026-03-12", days=5)]
+    state = clock(*late, today="2026-03-16")
+    assert state.reply_due_on == D("2026-03-30") and not state.paused and not state.awaiting_correction
+    assert state.correction_notice_late and "答复期限不停止、不重新计算" in state.steps[1]
+    state = clock(*late, ev(K.CORRECTION_RECEIVED, "2026-03-20"), today="2026-03-20")
+    assert state.reply_due_on == D("2026-03-30") and state.period_start == D("2026-03-02")
+    assert "答复期限不重新计算" in state.steps[2]
+    # On the last day of the window (Wed 3/11) it still stops the clock.
+    assert clock(received("2026-03-02"), ev(K.CORRECTION_REQUESTED, "2026-03-11", days=5)).awaiting_correction
+
+
 def test_no_correction_in_time_is_abandonment():
     # The applicant's limit is Wed 3/18: still in time that day, abandoned from the next.
     assert clock(*CORRECTION, today="2026-03-18").abandoned is None
@@ -289,7 +308,7 @@ def test_a_late_correction_accepted_by_the_office_is_not_abandonment():
     # restarts: 3/20 (1), 3/23-27 (6), 3/30-4/3 (11), 4/7-10 (15), 4/13-17 (20).
     state = clock(*CORRECTION, ev(K.CORRECTION_RECEIVED, "2026-03-19"), today="2026-04-01")
     assert state.abandoned is None and state.reply_due_on == D("2026-04-17")
-    assert "晚于补正期限（2026年3月18日）" in state.steps[2]
+    assert "晚于补正期限（2026年3月18日）" in state.steps[3]
 
 
 # --- consultations (Art. 32, 34, 33(3)) --------------------------------------------------------
@@ -297,19 +316,20 @@ def test_a_late_correction_accepted_by_the_office_is_not_abandonment():
 
 def test_a_consultation_from_the_day_before_spring_festival_pauses_only_working_days():
     # Received Mon 2026-02-02: 2/3-6 (4), 2/9-13 (9). Consultation sent Sat 2/14 (a 调休 working
-    # day, the day before the holiday): 2/14 still counts (10). Answer on Wed 2/25: the pause
-    # covers (2/14, 2/25], whose working days are only 2/24 and 2/25 (2/15-23 were off anyway).
-    # Resume: 2/26-27 (12), Sat 2/28 (13), 3/2-6 (18), 3/9 (19), Tue 3/10 (20).
+    # day, the day before the holiday), answered Wed 2/25: the pause excludes 2/14 to 2/25, both
+    # included, whose working days are only 2/14, 2/24 and 2/25 (2/15-23 were off anyway).
+    # Resume: 2/26-27 (11), Sat 2/28 (12), 3/2-6 (17), 3/9-11 (20): Wed 3/11.
     events = [
         received("2026-02-02"),
         ev(K.CONSULTATION_STARTED, "2026-02-14", ref="第三方甲"),
         ev(K.CONSULTATION_ENDED, "2026-02-25", ref="第三方甲"),
     ]
     state = clock(*events)
-    assert state.reply_due_on == D("2026-03-10")
-    # Without it: 2/14 (10), 2/24-27 (14), 2/28 (15), 3/2-6 (20): two working days earlier.
+    assert state.reply_due_on == D("2026-03-11")
+    # Without it: 2/14 (10), 2/24-27 (14), 2/28 (15), 3/2-6 (20): three working days earlier.
     assert clock(events[0]).reply_due_on == D("2026-03-06")
-    assert "其间2个工作日不计入" in state.due_explanation
+    assert "2026年2月14日至2026年2月25日（首尾两日均含）" in state.due_explanation
+    assert "其间3个工作日不计入" in state.due_explanation
     assert not state.paused and state.consultation_answers_due == {}
 
 
@@ -318,29 +338,30 @@ def test_an_open_consultation_stops_the_count_and_reports_the_days_left():
     state = clock(*events, today="2026-02-24")
     assert state.paused and state.pause_reasons == ["征求意见（第三方甲）"]
     assert state.reply_due_on is None and state.original_due_on is None
-    assert state.days_remaining_when_paused == 10  # 10 counted by 2/14
+    assert state.days_remaining_when_paused == 11  # 9 counted by 2/13; 2/14 is excluded
     # The third party answers within 15 working days: 2/24-27 (4), 2/28 (5), 3/2-6 (10), 3/9-13 (15).
     assert state.consultation_answers_due == {"第三方甲": D("2026-03-13")}
-    assert "尚余10个工作日" in state.due_explanation
+    assert "尚余11个工作日" in state.due_explanation
 
 
 def test_a_consultation_across_national_day_2026():
-    # Received Fri 2026-09-18: 9/20 (1), 9/21-24 (5), 9/28-30 (8). Consultation sent Wed 9/30,
-    # answered Fri 10/9: (9/30, 10/9] holds the working days 10/8 and 10/9 only.
-    # Resume: Sat 10/10 (9), 10/12-16 (14), 10/19-23 (19), Mon 10/26 (20); 10/22 without it.
+    # Received Fri 2026-09-18: Sun 9/20 (1), 9/21-24 (5), 9/25 中秋 off, 9/28-29 (7). Consultation
+    # sent Wed 9/30, answered Fri 10/9: 9/30 to 10/9 excluded, whose working days are 9/30, 10/8
+    # and 10/9 (10/1-7 国庆 off). Resume: Sat 10/10 (8), 10/12-16 (13), 10/19-23 (18),
+    # 10/26-27 (20): Tue 10/27 (Thu 10/22 without it).
     state = clock(
         received("2026-09-18"),
         ev(K.CONSULTATION_STARTED, "2026-09-30", ref="B"),
         ev(K.CONSULTATION_ENDED, "2026-10-09", ref="B"),
     )
-    assert state.reply_due_on == D("2026-10-26")
+    assert state.reply_due_on == D("2026-10-27")
 
 
 def test_overlapping_consultations_pause_their_union_once():
     # Received Mon 2026-03-02; A from Wed 3/4 to Wed 3/11, B from Mon 3/9 to Mon 3/16. Union
-    # (3/4, 3/16]: 3/5, 3/6, 3/9-13, 3/16 = 8 working days (A alone 5, B alone 5; 10 would
-    # double count). Counted 3/3-4 (2), then 3/17-20 (6), 3/23-27 (11), 3/30-4/3 (16), 4/4-6
-    # 清明 off, 4/7-10 (20): Fri 4/10 (double counting would give Tue 4/14).
+    # 3/4 to 3/16: 3/4-6, 3/9-13, 3/16 = 9 working days (A alone 6, B alone 6; 12 would double
+    # count). Counted 3/3 (1), then 3/17-20 (5), 3/23-27 (10), 3/30-4/3 (15), 4/4-6 清明 off,
+    # 4/7-10 (19), Mon 4/13 (20) (double counting would give Thu 4/16).
     events = [
         received("2026-03-02"),
         ev(K.CONSULTATION_STARTED, "2026-03-04", ref="A"),
@@ -348,13 +369,53 @@ def test_overlapping_consultations_pause_their_union_once():
         ev(K.CONSULTATION_ENDED, "2026-03-11", ref="A"),
         ev(K.CONSULTATION_ENDED, "2026-03-16", ref="B"),
     ]
-    assert clock(*events).reply_due_on == D("2026-04-10")
+    assert clock(*events).reply_due_on == D("2026-04-13")
     # With A answered and B still open the clock stays stopped.
     state = clock(*events[:4], today="2026-03-12")
     assert state.paused and state.pause_reasons == ["征求意见（B）"]
-    assert state.days_remaining_when_paused == 18
+    assert state.days_remaining_when_paused == 19
     # B's answer is due 15 working days after Mon 3/9: 3/10-13 (4), 3/16-20 (9), 3/23-27 (14), 3/30.
     assert state.consultation_answers_due == {"B": D("2026-03-30")}
+
+
+UNANSWERED = [received("2026-03-02"), ev(K.CONSULTATION_STARTED, "2026-03-04", ref="A")]
+
+
+def test_a_consultation_nobody_answers_ends_with_its_answer_period():
+    # Received Mon 3/2, third party consulted Wed 3/4 (receipt not recorded: the sending day).
+    # Answer period: 3/5-6 (2), 3/9-13 (7), 3/16-20 (12), 3/23-25 (15): Wed 3/25. The pause
+    # excludes 3/4 to 3/25: 3/4-6, 3/9-13, 3/16-20, 3/23-25 = 16 working days. Counted 3/3 (1),
+    # then 3/26-27 (3), 3/30-4/3 (8), 4/4-6 清明 off, 4/7-10 (12), 4/13-17 (17), 4/20-22 (20).
+    on_the_last_day = clock(*UNANSWERED, today="2026-03-25")
+    assert on_the_last_day.paused and on_the_last_day.consultation_answers_due == {"A": D("2026-03-25")}
+    state = clock(*UNANSWERED, today="2026-03-26")
+    assert not state.paused and state.reply_due_on == D("2026-04-22")
+    assert state.consultation_answers_due == {} and state.consultations_lapsed == {"A": D("2026-03-25")}
+    assert "2026年3月25日征求意见（A）的答复期限届满，未收到意见" in state.steps[2]
+
+
+def test_an_end_recorded_late_never_excludes_more_than_the_answer_period():
+    # The answer came in, or was recorded, on Wed 4/1, a week after the period ran out on 3/25:
+    # the days after 3/25 count against the agency; the deadline stays Wed 4/22.
+    state = clock(*UNANSWERED, ev(K.CONSULTATION_ENDED, "2026-04-01", ref="A"), today="2026-04-01")
+    assert state.reply_due_on == D("2026-04-22")
+    assert "答复期限已于2026年3月25日届满，此后的时间计入答复期限" in state.steps[3]
+    with pytest.raises(ClockError, match="没有开始或已经结束"):
+        clock(*UNANSWERED, *[ev(K.CONSULTATION_ENDED, d, ref="A") for d in ("2026-04-01", "2026-04-02")])
+
+
+def test_the_answer_period_runs_from_the_consulted_partys_receipt():
+    # Posted Wed 3/4, received by the third party Mon 3/9: 3/10-13 (4), 3/16-20 (9),
+    # 3/23-27 (14), Mon 3/30 (15). Excluded 3/4 to 3/30: 3/4-6 (3), 3/9-13 (8), 3/16-20 (13),
+    # 3/23-27 (18), 3/30 (19). Counted 3/3 (1), then 3/31-4/3 (5), 清明, 4/7-10 (9),
+    # 4/13-17 (14), 4/20-24 (19), Mon 4/27 (20).
+    delivered = ev(K.CONSULTATION_DELIVERED, "2026-03-09", ref="A")
+    assert clock(*UNANSWERED, delivered, today="2026-03-27").consultation_answers_due == {
+        "A": D("2026-03-30")
+    }
+    assert clock(*UNANSWERED, delivered, today="2026-04-01").reply_due_on == D("2026-04-27")
+    with pytest.raises(ClockError, match="送达日期不能早于发出日期"):
+        clock(*UNANSWERED, ev(K.CONSULTATION_DELIVERED, "2026-03-03", ref="A"))
 
 
 def test_a_pause_starting_after_the_deadline_does_not_revive_it():
@@ -367,7 +428,7 @@ def test_a_pause_starting_after_the_deadline_does_not_revive_it():
 def test_consultation_sequences_the_law_does_not_allow():
     with pytest.raises(ClockError, match="没有开始或已经结束"):
         clock(received("2026-03-02"), ev(K.CONSULTATION_ENDED, "2026-03-05", ref="A"))
-    with pytest.raises(ClockError, match="尚未结束"):
+    with pytest.raises(ClockError, match="已经开始"):
         clock(
             received("2026-03-02"),
             ev(K.CONSULTATION_STARTED, "2026-03-03", ref="A"),
@@ -385,51 +446,114 @@ def test_consultation_sequences_the_law_does_not_allow():
 # --- fees (fees.md, "Procedure") --------------------------------------------------------------
 
 FEE = [received("2026-02-02"), ev(K.FEE_NOTICE_SENT, "2026-02-13")]
+HANDED_OVER = ev(K.FEE_NOTICE_RECEIVED, "2026-02-13")  # in person, the day it was sent
 
 
 def test_a_fee_notice_pauses_until_payment_across_the_adjusted_saturdays():
-    # Received Mon 2026-02-02: 2/3-6 (4), 2/9-13 (9). Fee notice Fri 2/13, paid Sat 2/28 (a 调休
-    # working day): the pause (2/13, 2/28] holds Sat 2/14, 2/24-27 and Sat 2/28: 6 working
-    # days. Resume Mon 3/2: 3/2-6 (14), 3/9-13 (19), Mon 3/16 (20); 3/6 without the fee.
-    state = clock(*FEE, ev(K.FEE_PAID, "2026-02-28"))
-    assert state.reply_due_on == D("2026-03-16")
+    # Received Mon 2026-02-02: 2/3-6 (4), 2/9-12 (8). Fee notice Fri 2/13, paid Sat 2/28 (a 调休
+    # working day): both days are excluded (自发出本通知书之日起至缴费完成之日止), so the pause
+    # takes 2/13, Sat 2/14, 2/24-27 and Sat 2/28: 7 working days. Resume Mon 3/2: 3/2-6 (13),
+    # 3/9-13 (18), 3/16-17 (20): Tue 3/17 (Fri 3/6 without the fee).
+    state = clock(*FEE, HANDED_OVER, ev(K.FEE_PAID, "2026-02-28"))
+    assert state.reply_due_on == D("2026-03-17")
     assert not state.paused and state.fee_payment_due_on is None and state.abandoned is None
-    assert "其间6个工作日不计入" in state.due_explanation
+    assert "2026年2月13日至2026年2月28日（首尾两日均含）" in state.due_explanation
+    assert "其间7个工作日不计入" in state.due_explanation
+
+
+def test_the_fee_pause_excludes_the_sending_day_and_the_payment_day():
+    # Received Mon 2026-03-02, fee notice Mon 3/9, paid Wed 3/11: 3/9, 3/10 and 3/11 excluded.
+    # Counted 3/3-6 (4), then 3/12-13 (6), 3/16-20 (11), 3/23-27 (16), 3/30-4/2 (20): Thu 4/2.
+    # Without the fee: Mon 3/30. Paid the day it was sent: only Mon 3/9 excluded, Tue 3/31.
+    base = [received("2026-03-02"), ev(K.FEE_NOTICE_SENT, "2026-03-09")]
+    assert clock(*base, ev(K.FEE_PAID, "2026-03-11")).reply_due_on == D("2026-04-02")
+    assert clock(*base, ev(K.FEE_PAID, "2026-03-09")).reply_due_on == D("2026-03-31")
+
+
+def test_a_consultation_pause_excludes_the_sending_day_and_the_answer_day():
+    # The same convention: consultation sent Mon 3/9, answered Wed 3/11: Thu 4/2, as above.
+    events = [
+        received("2026-03-02"),
+        ev(K.CONSULTATION_STARTED, "2026-03-09", ref="A"),
+        ev(K.CONSULTATION_ENDED, "2026-03-11", ref="A"),
+    ]
+    assert clock(*events).reply_due_on == D("2026-04-02")
 
 
 def test_an_unpaid_fee_notice_stops_the_count_and_sets_the_payment_deadline():
-    # 20 working days to pay after Fri 2/13: 2/14 (1), 2/24-27 (5), 2/28 (6), 3/2-6 (11),
-    # 3/9-13 (16), 3/16-19 (20).
-    state = clock(*FEE, today="2026-02-26")
+    # 20 working days to pay from the day after the applicant received it, Fri 2/13: 2/14 (1),
+    # 2/24-27 (5), 2/28 (6), 3/2-6 (11), 3/9-13 (16), 3/16-19 (20).
+    state = clock(*FEE, HANDED_OVER, today="2026-02-26")
     assert state.paused and state.pause_reasons == ["等待缴纳信息处理费"]
-    assert state.days_remaining_when_paused == 11 and state.reply_due_on is None
+    assert state.days_remaining_when_paused == 12 and state.reply_due_on is None  # 8 counted
     assert state.fee_payment_due_on == D("2026-03-19")
     assert "国办函〔2020〕109号" in state.steps[1]
+
+
+def test_the_payment_period_runs_from_the_day_the_posted_notice_was_received():
+    # Posted Fri 2/13; the return receipt says Wed 2/25. 20 working days from Thu 2/26:
+    # 2/26-27 (2), Sat 2/28 (3), 3/2-6 (8), 3/9-13 (13), 3/16-20 (18), 3/23-24 (20): Tue 3/24.
+    # Counted from the sending day it would have lapsed after Thu 3/19, while the applicant
+    # was still in time.
+    state = clock(*FEE, ev(K.FEE_NOTICE_RECEIVED, "2026-02-25"), today="2026-03-24")
+    assert state.fee_payment_due_on == D("2026-03-24") and state.abandoned is None
+    assert clock(*FEE, ev(K.FEE_NOTICE_RECEIVED, "2026-02-25"), today="2026-03-25").abandoned == "fee_unpaid"
+    assert any("申请人于2026年2月25日收到收费通知" in line for line in state.applicant_explanation)
+
+
+def test_while_the_receipt_of_a_notice_is_unknown_the_case_never_lapses():
+    # A posted notice whose return receipt has not come back: no deadline, no abandonment,
+    # months later.
+    state = clock(*FEE, today="2026-12-31")
+    assert state.fee_payment_due_on is None and state.abandoned is None
+    assert state.notices_awaiting_receipt == ["fee"]
+    assert "尚未登记申请人收到的日期" in state.applicant_explanation[0]
+    correction = clock(
+        received("2026-03-02"), ev(K.CORRECTION_REQUESTED, "2026-03-04", days=10), today="2026-12-31"
+    )
+    assert correction.correction_due_on is None and correction.abandoned is None
+    assert correction.notices_awaiting_receipt == ["correction"]
+
+
+def test_a_receipt_before_sending_or_without_a_notice_is_refused():
+    with pytest.raises(ClockError, match="回执日期不能早于发出日期"):
+        clock(*FEE, ev(K.FEE_NOTICE_RECEIVED, "2026-02-12"))
+    with pytest.raises(ClockError, match="没有待缴费的收费通知"):
+        clock(received("2026-02-02"), ev(K.FEE_NOTICE_RECEIVED, "2026-02-12"))
+    with pytest.raises(ClockError, match="不能重复登记"):
+        clock(*FEE, HANDED_OVER, ev(K.FEE_NOTICE_RECEIVED, "2026-02-24"))
+    with pytest.raises(ClockError, match="回执日期不能早于发出日期"):
+        clock(received("2026-03-02"), ev(K.CORRECTION_REQUESTED, "2026-03-04", days=10),
+              ev(K.CORRECTION_NOTICE_RECEIVED, "2026-03-03"))  # fmt: skip
+    with pytest.raises(ClockError, match="没有待补正的补正告知"):
+        clock(received("2026-03-02"), ev(K.CORRECTION_NOTICE_RECEIVED, "2026-03-03"))
+    with pytest.raises(ClockError, match="晚于今天"):
+        clock(*FEE, ev(K.FEE_NOTICE_RECEIVED, "2026-02-25"), today="2026-02-24")
 
 
 def test_a_waiver_resumes_as_if_paid():
     paid = clock(*FEE, ev(K.FEE_PAID, "2026-02-28"))
     waived = clock(*FEE, ev(K.FEE_WAIVED, "2026-02-28"))
-    assert waived.reply_due_on == paid.reply_due_on == D("2026-03-16")
+    assert waived.reply_due_on == paid.reply_due_on == D("2026-03-17")
     assert "减免" in waived.steps[2]
 
 
 def test_an_agency_may_keep_the_clock_running_while_a_fee_is_unpaid():
     rules = ClockRules(fee_pauses_clock=False)
-    state = clock(*FEE, today="2026-02-26", rules=rules)
+    state = clock(*FEE, HANDED_OVER, today="2026-02-26", rules=rules)
     assert not state.paused and state.reply_due_on == D("2026-03-06")
     assert state.fee_payment_due_on == D("2026-03-19")
     assert clock(*FEE, ev(K.FEE_PAID, "2026-02-28"), rules=rules).reply_due_on == D("2026-03-06")
 
 
 def test_a_fee_unpaid_after_twenty_working_days_is_abandonment():
-    assert clock(*FEE, today="2026-03-19").abandoned is None
-    state = clock(*FEE, today="2026-03-20")
+    assert clock(*FEE, HANDED_OVER, today="2026-03-19").abandoned is None
+    state = clock(*FEE, HANDED_OVER, today="2026-03-20")
     assert state.abandoned == "fee_unpaid"
     assert "视为放弃申请" in state.due_explanation
     # Paid late but accepted: not abandoned, and recorded as late.
-    late = clock(*FEE, ev(K.FEE_PAID, "2026-03-20"), today="2026-03-25")
-    assert late.abandoned is None and "晚于缴费期限（2026年3月19日）" in late.steps[2]
+    late = clock(*FEE, HANDED_OVER, ev(K.FEE_PAID, "2026-03-20"), today="2026-03-25")
+    assert late.abandoned is None and "晚于缴费期限（2026年3月19日）" in late.steps[3]
 
 
 def test_fee_sequences_the_law_does_not_allow():
@@ -442,23 +566,24 @@ def test_fee_sequences_the_law_does_not_allow():
 
 
 def test_a_second_fee_notice_after_payment_pauses_again():
-    # Second notice Mon 3/2, paid Wed 3/4: 3/3 and 3/4 paused on top: 3/16 -> Wed 3/18.
+    # Second notice Mon 3/2, paid Wed 3/4: 3/2, 3/3 and 3/4 excluded on top of the first
+    # pause: 8 counted by 2/12, then 3/5-6 (10), 3/9-13 (15), 3/16-20 (20): Fri 3/20.
     state = clock(
         *FEE, ev(K.FEE_PAID, "2026-02-28"), ev(K.FEE_NOTICE_SENT, "2026-03-02"), ev(K.FEE_PAID, "2026-03-04")
     )
-    assert state.reply_due_on == D("2026-03-18")
+    assert state.reply_due_on == D("2026-03-20")
 
 
 def test_a_fee_pause_and_a_consultation_overlapping_count_once():
-    # Fee (2/13, 2/28] and consultation (2/24, 3/3]: union (2/13, 3/3] = 6 + 3/2, 3/3 = 8 days.
-    # Counted 9 by 2/13; resume 3/4-6 (12), 3/9-13 (17), 3/16-18 (20).
+    # Fee 2/13-2/28 and consultation 2/24-3/3: the union 2/13-3/3 = 7 + 3/2, 3/3 = 9 days.
+    # Counted 8 by 2/12; resume 3/4-6 (11), 3/9-13 (16), 3/16-19 (20): Thu 3/19.
     state = clock(
         *FEE,
         ev(K.CONSULTATION_STARTED, "2026-02-24", ref="A"),
         ev(K.FEE_PAID, "2026-02-28"),
         ev(K.CONSULTATION_ENDED, "2026-03-03", ref="A"),
     )
-    assert state.reply_due_on == D("2026-03-18")
+    assert state.reply_due_on == D("2026-03-19")
     assert "等待缴纳信息处理费、征求意见（A）" in state.due_explanation
 
 
@@ -526,16 +651,16 @@ def test_the_clock_refuses_extensions_the_law_does_not_allow():
 
 
 def test_an_extension_after_a_pause_counts_from_the_paused_deadline():
-    # Consultation (3/4, 3/11] pauses 3/5, 3/6, 3/9-11: 5 working days, so the deadline moves
-    # from Mon 3/30 past 3/31-4/3 (4) and 清明 to Tue 4/7 (5). An extension decided on 4/7 is in
-    # time; 5 more: 4/8-10 (3), 4/13-14 (5).
+    # Consultation 3/4 to 3/11 excludes 3/4-6, 3/9-11: 6 working days, so the deadline moves
+    # from Mon 3/30 past 3/31-4/3 (4) and 清明 to Wed 4/8 (6). An extension decided on 4/8 is in
+    # time; 5 more: 4/9-10 (2), 4/13-15 (5).
     state = clock(
         received("2026-03-02"),
         ev(K.CONSULTATION_STARTED, "2026-03-04", ref="A"),
         ev(K.CONSULTATION_ENDED, "2026-03-11", ref="A"),
-        ev(K.EXTENDED, "2026-04-07", days=5),
+        ev(K.EXTENDED, "2026-04-08", days=5),
     )
-    assert (state.original_due_on, state.reply_due_on) == (D("2026-04-07"), D("2026-04-14"))
+    assert (state.original_due_on, state.reply_due_on) == (D("2026-04-08"), D("2026-04-15"))
 
 
 # --- excessive requests (Art. 35) -------------------------------------------------------------
@@ -574,12 +699,12 @@ def test_a_later_reply_date_must_be_later():
 
 def test_a_deadline_in_2027_is_provisional_until_its_notice_is_loaded():
     # Received Tue 2026-12-15: 12/16-18 (3), 12/21-25 (8), 12/28-31 (12); 2027 has no notice, so
-    # only weekends are off: Fri 1/1 (13), 1/4-8 (18), 1/11-12 (20).
+    # weekends and the holidays the law fixes are off: Fri 1/1 元旦, 1/4-8 (17), 1/11-13 (20).
     state = clock(received("2026-12-15"), today="2026-12-15")
-    assert state.reply_due_on == D("2027-01-12") and state.provisional
+    assert state.reply_due_on == D("2027-01-13") and state.provisional
     assert "2027年的节假日安排尚未载入本平台" in state.due_explanation and "暂定" in state.due_explanation
     # A test notice for 2027 (invented for this test: only 1 January off): no longer provisional,
-    # and 1/1 no longer counts, so the 20th day is Wed 1/13.
+    # the same Wed 1/13.
     made_up = Notice(year=2027, source="test", holidays={D("2027-01-01"): "元旦"}, workdays={})
     loaded = HolidayCalendar.from_notices([*NOTICES.values(), made_up])
     state = clock(received("2026-12-15"), today="2026-12-15", calendar=loaded)
@@ -610,8 +735,9 @@ def test_any_date_in_the_state_can_make_it_provisional():
 def test_an_open_pause_counted_into_2027_is_provisional():
     state = clock(received("2026-12-15"), ev(K.FEE_NOTICE_SENT, "2027-01-05"), today="2027-01-06")
     assert state.reply_due_on is None and state.provisional
-    # 12/16-18 (3), 12/21-25 (8), 12/28-31 (12), 1/1 (13), 1/4-5 (15): 5 left.
-    assert state.days_remaining_when_paused == 5
+    # 12/16-18 (3), 12/21-25 (8), 12/28-31 (12), 1/1 元旦 (fixed by law), 1/4 (13); 1/5 is
+    # excluded: 7 left.
+    assert state.days_remaining_when_paused == 7
     assert "已计的工作日数为暂定" in state.due_explanation
 
 

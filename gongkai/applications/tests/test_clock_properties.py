@@ -1,6 +1,9 @@
 """Properties of the reply clock on any receipt date and any pauses, against a day-by-day
-reference: a working day counts unless a pause (start, end] covers it; an open pause stops the
-count. The calendar is the real one (2004-2026 notices, 2027 provisional)."""
+reference: a working day counts unless a pause [start, end] covers it (both ends excluded, the
+one convention for pauses); an open pause stops the count; a consultation never excludes more
+than its 15-working-day answer period, and one still open after it has ended by itself (TODAY is
+long after every answer period); a correction notice after the 7-working-day window does not
+restart the period. The calendar is the real one (2004-2026 notices, 2027 provisional)."""
 
 from datetime import date, timedelta
 
@@ -27,7 +30,7 @@ def reference(start: date, n: int, pauses: list[tuple[date, date | None]]) -> tu
     day, counted = start, 0
     while counted < n:
         day += ONE
-        covering = [end for s, end in pauses if s < day and (end is None or day <= end)]
+        covering = [end for s, end in pauses if s <= day and (end is None or day <= end)]
         if None in covering:
             return None, n - counted
         if not covering:
@@ -44,10 +47,12 @@ def histories(draw, *, allow_open: bool = True, allow_correction: bool = True):
     period_start = received
     if allow_correction and draw(st.booleans()):
         asked = received + timedelta(days=draw(st.integers(0, 10)))
-        period_start = asked + timedelta(days=draw(st.integers(0, 15)))
+        corrected = asked + timedelta(days=draw(st.integers(0, 15)))
+        if asked <= add_workdays(received, 7, CHINA).date:  # in time: the period restarts
+            period_start = corrected
         events += [
             ClockEvent(K.CORRECTION_REQUESTED, asked, days=draw(st.integers(1, 15))),
-            ClockEvent(K.CORRECTION_RECEIVED, period_start),
+            ClockEvent(K.CORRECTION_RECEIVED, corrected),
         ]
     extensions = draw(st.lists(st.integers(1, 10), max_size=2).filter(lambda xs: sum(xs) <= 20))
     events += [ClockEvent(K.EXTENDED, period_start, days=d) for d in extensions]
@@ -56,12 +61,13 @@ def histories(draw, *, allow_open: bool = True, allow_correction: bool = True):
     for i, (offset, length) in enumerate(spans):
         start = received + timedelta(days=offset)
         end = start + timedelta(days=length)
+        answer_due = add_workdays(start, 15, CHINA).date
         events.append(ClockEvent(K.CONSULTATION_STARTED, start, ref=f"c{i}"))
         if allow_open and i == len(spans) - 1 and draw(st.booleans()):
-            pauses.append((start, None))
+            pauses.append((start, answer_due))  # unanswered: ends with its answer period
         else:
             events.append(ClockEvent(K.CONSULTATION_ENDED, end, ref=f"c{i}"))
-            pauses.append((start, end))
+            pauses.append((start, min(end, answer_due)))
     if draw(st.booleans()):
         start = received + timedelta(days=draw(st.integers(0, 60)))
         end = start + timedelta(days=draw(st.integers(0, 40)))
@@ -97,7 +103,8 @@ def test_the_clock_matches_the_day_by_day_reference(history):
     assert state.reply_due_on == due
     assert state.days_remaining_when_paused == (left if due is None else None)
     assert state.paused == any(end is None for _s, end in pauses)
-    assert len(state.steps) == len(events)
+    # One step per event, and one more for each consultation that ran out unanswered.
+    assert len(state.steps) == len(events) + len(state.consultations_lapsed)
 
 
 @settings(max_examples=300, deadline=None)

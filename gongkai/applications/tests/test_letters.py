@@ -30,7 +30,23 @@ from gongkai.applications.letters import (
 )
 
 REG = "《中华人民共和国政府信息公开条例》"
-RECONSIDERATION_FIRST = "您应当先向江州市人民政府申请行政复议"
+RECONSIDERATION_FIRST = "您应当先向江州市人民政府（地址：江州市滨江区人民路1号市民中心）申请行政复议"
+EITHER = (
+    "可以自收到本答复之日起60日内向江州市人民政府（地址：江州市滨江区人民路1号市民中心）申请行政复议，"
+    "也可以自收到本答复之日起6个月内直接向江州市滨江区人民法院（地址：江州市滨江区法院路8号）提起行政诉讼"
+)
+# Reconsideration Law (2023) Art. 23(1)(4): only a refusal to disclose (不予公开) goes to
+# reconsideration first. Written out here, not taken from the code.
+REFUSALS = [
+    "withheld_state_secret",
+    "withheld_law",
+    "withheld_security",
+    "withheld_third_party",
+    "withheld_internal",
+    "withheld_process",
+    "withheld_enforcement",
+    "withheld_inquiry",
+]
 CJK = re.compile("[\u4e00-\u9fff]")
 CITED = "第[一二三四五六七八九十]+条(第[一二三四五六七八九十]+[款项])*"
 
@@ -114,8 +130,8 @@ def test_refusals_state_the_ground_article_and_art_36_3(outcome):
     assert "第三十六条第三项" in text and "本机关决定不予公开" in text
 
 
-@pytest.mark.parametrize("outcome", [o for o in OUTCOMES if o != "disclosed"])
-def test_adverse_replies_require_reconsideration_first_and_name_the_body(outcome):
+@pytest.mark.parametrize("outcome", REFUSALS)
+def test_a_refusal_to_disclose_requires_reconsideration_first_and_names_the_body(outcome):
     text = reply(outcome).text()
     assert RECONSIDERATION_FIRST in text
     assert "《中华人民共和国行政复议法》第二十三条" in text
@@ -123,12 +139,62 @@ def test_adverse_replies_require_reconsideration_first_and_name_the_body(outcome
     assert "6个月" not in text  # no direct route to court
 
 
+@pytest.mark.parametrize("outcome", [o for o in OUTCOMES if o not in REFUSALS and o != "partially_disclosed"])
+def test_every_other_outcome_offers_reconsideration_or_a_suit_with_both_named(outcome):
+    text = reply(outcome, reasons="说明。").text()
+    assert EITHER in text
+    assert "应当先" not in text and "第二十三条" not in text
+
+
+def test_a_partial_disclosure_requires_reconsideration_first_for_the_part_refused_only():
+    text = reply("partially_disclosed").text()
+    assert (
+        "如对本答复中不予公开部分的决定不服，根据《中华人民共和国行政复议法》第二十三条的规定，" + RECONSIDERATION_FIRST
+    ) in text
+    assert "对本答复的其他内容不服，" + EITHER in text
+
+
+def test_information_not_held_no_longer_costs_the_applicant_the_direct_route_to_court():
+    # 信息不存在 is not a refusal to disclose: the letter must not send the applicant to
+    # reconsideration first (before this fix it did).
+    text = reply("unavailable_not_held", reasons="经检索，本机关不掌握该信息。").text()
+    assert "6个月内直接向江州市滨江区人民法院（地址：江州市滨江区法院路8号）提起行政诉讼" in text
+    assert RECONSIDERATION_FIRST not in text
+
+
+def test_a_transfer_notice_offers_either_remedy():
+    text = render_letter(LetterKind.TRANSFER, sample_context()).text()
+    assert "6个月内直接向江州市滨江区人民法院" in text and "应当先" not in text
+
+
+@pytest.mark.parametrize(
+    ("outcome", "missing", "label"),
+    [
+        ("withheld_law", "reconsideration_address", "行政复议机关地址"),
+        ("disclosed", "court", "管辖人民法院"),
+        ("unavailable_not_held", "court_address", "人民法院地址"),
+    ],
+)
+def test_a_reply_without_a_remedy_fact_it_names_is_refused(outcome, missing, label):
+    with pytest.raises(LetterDataError, match=label):
+        reply(outcome, reasons="说明。", **{missing: ""})
+
+
+def test_a_refusal_needs_no_court_since_reconsideration_comes_first():
+    assert "行政复议机关" in reply("withheld_law", court="", court_address="").text()
+
+
+def test_an_edited_template_may_not_send_the_applicant_to_reconsideration_first_without_cause():
+    edited = default_template(LetterKind.REPLY, "withheld_law")
+    with pytest.raises(LetterTemplateError, match="不得要求申请人先申请行政复议"):
+        render_letter(LetterKind.REPLY, sample_context("unavailable_needs_creation"), edited)
+
+
 def test_disclosure_offers_either_remedy_and_claims_nothing_withheld():
     text = reply("disclosed").text()
     assert "本机关予以公开" in text and "提供方式：电子邮件" in text
     assert "不予公开" not in text and "不予提供" not in text and RECONSIDERATION_FIRST not in text
-    assert "60日内向江州市人民政府申请行政复议" in text
-    assert "6个月内向江州市滨江区人民法院提起行政诉讼" in text
+    assert EITHER in text
 
 
 def test_information_already_published_is_pointed_to_under_art_36_1():
@@ -168,7 +234,7 @@ def test_the_third_party_is_not_told_who_applied():
 
 def test_the_third_party_told_of_disclosure_gets_the_either_remedy():
     text = render_letter(LetterKind.THIRD_PARTY_DECISION_NOTICE, sample_context()).text()
-    assert "决定予以公开" in text and "6个月内向江州市滨江区人民法院" in text
+    assert "决定予以公开" in text and "6个月内直接向江州市滨江区人民法院（地址：江州市滨江区法院路8号）" in text
 
 
 def test_correction_notice_lists_items_period_and_consequence():

@@ -183,7 +183,8 @@ def test_anonymising_removes_the_applicants_data_and_keeps_the_facts(
     assert {f: getattr(app, f) for f in facts} == facts
     assert list(app.letters.values_list("pk", "kind", "letter_no", "title", "created_at")) == letters
     assert all(letter.paragraphs == [ANONYMISED] for letter in app.letters.all())
-    assert list(app.deliveries.values_list("proof", flat=True)) == [""]
+    # The reply's delivery, and the fee notice's, delivered online (recorded by the system).
+    assert list(app.deliveries.values_list("proof", flat=True)) == ["", ""]
     consultation = app.consultations.get()
     assert (consultation.party_name, consultation.reasons) == (ANONYMISED, "")
     assert consultation.answer == Consultation.Answer.REFUSE  # the fact stays

@@ -134,8 +134,10 @@ def test_consultation_time_does_not_count(office):
         actor=office["clerk"],
     )  # fmt: skip
     app.refresh_from_db()
-    paused = 5  # 6, 9, 10, 11, 12 March: working days after the start up to the answer
-    assert app.reply_due_on == workday_add(before, paused).date
+    # Received Mon 3/2, due Mon 3/30 without the consultation. Sent Thu 3/5, answered Thu 3/12:
+    # both ends excluded, 3/5, 3/6, 3/9-12 = 6 working days. From 3/30: 3/31-4/3 (4), 清明 4/4-6,
+    # 4/7-8 (6): Wed 4/8.
+    assert before == date(2026, 3, 30) and app.reply_due_on == date(2026, 4, 8)
 
 
 def test_extension_needs_the_office_head_and_comes_before_the_deadline(office):
@@ -174,7 +176,13 @@ def test_fees_follow_the_rules_and_pause_the_clock(office):
     )
     eleventh.refresh_from_db()
     assert eleventh.clock_paused and eleventh.reply_due_on is None
-    assert fee.pay_by == workday_add(date(2026, 3, 3), 20).date
+    assert fee.pay_by is None and eleventh.notice_receipt_missing  # runs from the applicant's receipt
+    notice = eleventh.letters.get(kind="fee_notice")
+    services.letter_deliver(letter=notice, method="collect", on=date(2026, 3, 3), proof="当面签收", actor=office["clerk"])
+    fee.refresh_from_db()
+    eleventh.refresh_from_db()
+    # Handed over Tue 3/3: 3/4-6 (3), 3/9-13 (8), 3/16-20 (13), 3/23-27 (18), 3/30-31 (20).
+    assert fee.pay_by == date(2026, 3, 31) and not eleventh.notice_receipt_missing
     with pytest.raises(services.ApplicationError, match="100"):
         services.fee_pay(
             fee=fee, on=date(2026, 3, 6), amount=Decimal("50.00"), receipt_no="X1", actor=office["clerk"]
@@ -188,9 +196,8 @@ def test_fees_follow_the_rules_and_pause_the_clock(office):
     )
     eleventh.refresh_from_db()
     assert not eleventh.clock_paused and eleventh.fee_yuan == Decimal("100.00")
-    assert (
-        eleventh.reply_due_on == workday_add(workday_add(RECEIVED, 20).date, 3).date
-    )  # 4, 5, 6 March paused
+    # Sent Tue 3/3, paid Fri 3/6: 3/3-6 excluded (4 working days). Mon 3/30 + 4: Fri 4/3.
+    assert eleventh.reply_due_on == date(2026, 4, 3)
 
 
 def test_partial_disclosure_needs_the_withheld_parts_and_delivery_closes_the_file(office):
@@ -226,12 +233,17 @@ def test_adverse_decisions_need_reasons(office):
 
 def test_no_correction_in_time_closes_as_abandoned(office):
     app = register(office)
-    services.correction_request(
+    notice = services.correction_request(
         application=app, items=["补充文号"], days=10, actor=office["clerk"], on=date(2026, 3, 3)
     )
     app.refresh_from_db()
+    with pytest.raises(services.ApplicationError):  # the receipt is not recorded: never lapses
+        services.application_abandon(application=app, today=date(2026, 4, 30))
+    # The return receipt says Thu 3/5: 3/6 (1), 3/9-13 (6), 3/16-19 (10): in time until Thu 3/19.
+    services.letter_deliver(letter=notice, method="post", on=date(2026, 3, 5), proof="回执", actor=office["clerk"])
+    app.refresh_from_db()
     with pytest.raises(services.ApplicationError):
-        services.application_abandon(application=app, today=date(2026, 3, 10))
+        services.application_abandon(application=app, today=date(2026, 3, 19))
     app = services.application_abandon(application=app, today=date(2026, 4, 30))
     assert app.state == ApplicationState.CLOSED and app.outcome == Outcome.OTHER_NO_CORRECTION
 

@@ -110,10 +110,12 @@ def test_an_adjusted_sunday_is_a_working_day():
     assert is_workday(date(2024, 9, 29), CHINA)
 
 
-def test_without_a_notice_only_weekends_are_days_off():
+def test_without_a_notice_weekends_and_the_fixed_holidays_are_days_off():
     empty = HolidayCalendar()
-    assert is_workday(date(2024, 10, 2), empty)
-    assert not is_workday(date(2024, 9, 29), empty)
+    assert not is_workday(date(2024, 10, 2), empty)  # 国庆节 is 1-3 October by law
+    assert is_workday(date(2024, 10, 7), empty)  # the notice's 4-7 October are 调休: unknown
+    assert is_workday(date(2024, 10, 8), empty)
+    assert not is_workday(date(2024, 9, 29), empty)  # a Sunday the notice made a working day
     assert not is_workday(date(2024, 9, 28), empty)
 
 
@@ -204,8 +206,10 @@ def test_a_period_into_a_year_without_a_notice_is_provisional():
     result = add("2026-12-10", 20)
     assert result.provisional
     assert result.missing_years == (2027,)
-    # Weekends only in 2027: 2027-01-01 is a Friday and counts.
-    assert result.date == date(2027, 1, 7)
+    # 12/11 (1), 12/14-18 (6), 12/21-25 (11), 12/28-31 (15); Fri 2027-01-01 is 元旦 by law, notice
+    # or not; 1/4-8 (20).
+    assert result.date == date(2027, 1, 8)
+    assert "元旦（2027年1月1日）" in result.explanation
     assert "2027年的节假日安排尚未载入" in result.explanation
     assert "暂定" in result.explanation
 
@@ -240,9 +244,9 @@ def test_a_period_inside_a_loaded_year_is_not_provisional_whatever_other_years_m
     assert not add("2024-09-25", 20, only(2024)).provisional
 
 
-def test_with_no_notice_at_all_every_period_is_provisional_and_counts_weekdays():
+def test_with_no_notice_at_all_every_period_is_provisional_and_skips_the_fixed_holidays():
     result = add_workdays(date(2024, 9, 30), 1, HolidayCalendar())
-    assert result.date == date(2024, 10, 1)
+    assert result.date == date(2024, 10, 4)  # Tue-Thu 1-3 October are 国庆节 by law
     assert result.provisional and result.missing_years == (2024,)
 
 

@@ -75,6 +75,9 @@ def handled_through_the_workbench(agency, clerk) -> None:
     applications.letter_deliver(letter=letter, method="post", on=date(2025, 5, 20), actor=clerk)
     applications.correction_request(application=lapsed, items=["写明文件名称"], days=10, actor=clerk,
                                     on=date(2025, 5, 7))  # fmt: skip
+    # The applicant's 10 days run from the return receipt (issue 9).
+    applications.notice_receipt_record(application=lapsed, notice="correction", on=date(2025, 5, 9),
+                                       method="post", actor=clerk)  # fmt: skip
     applications.application_abandon(application=lapsed, today=date(2025, 6, 30))
 
 

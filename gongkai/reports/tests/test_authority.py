@@ -38,8 +38,10 @@ def tree():
     load(finance, [application("F1", "2025-12-29", "commercial_enterprise")])
     load(elsewhere, [application("X1", "2025-03-03", "natural_person", "2025-03-20", "disclosed")])
     regulation = Genre.objects.get(name="规章").pk
-    make_document(city, "江州市城市道路管理办法", genre_id=regulation, published_on=date(2025, 3, 1))
-    make_document(elsewhere, "河州市城市道路管理办法", genre_id=regulation, published_on=date(2025, 3, 1))
+    make_document(city, "江州市城市道路管理办法", genre_id=regulation, written_on=date(2025, 2, 20),
+                  published_on=date(2025, 3, 1))  # fmt: skip
+    make_document(elsewhere, "河州市城市道路管理办法", genre_id=regulation, written_on=date(2025, 2, 20),
+                  published_on=date(2025, 3, 1))  # fmt: skip
     clerk = make_staff(education, Role.CLERK)
     services.manual_figure_set(agency=education, year=2025, key=ManualKey.LICENSING, value=10, actor=clerk)
     services.manual_figure_set(agency=finance, year=2025, key=ManualKey.LICENSING, value=5,
