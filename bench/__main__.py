@@ -1,4 +1,5 @@
 """`python -m bench` runs the search benchmark; `python -m bench scan` the pre-scan benchmark;
+`python -m bench prescan` the pre-scan's precision and recall per kind on realistic documents;
 `python -m bench applications` the disclosure-on-application benchmark; `python -m bench reports`
 the annual-report benchmark."""
 
@@ -9,6 +10,10 @@ if __name__ == "__main__":  # not when a spawned build process imports it
         from .scan_bench import main as scan_main
 
         scan_main(sys.argv[2:])
+    elif sys.argv[1:2] == ["prescan"]:
+        from .prescan import main as prescan_main
+
+        prescan_main(sys.argv[2:])
     elif sys.argv[1:2] == ["applications"]:
         from .applications import main as applications_main
 

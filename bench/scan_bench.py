@@ -118,7 +118,7 @@ def main(argv=None) -> dict:
     mb = len(whole.encode()) / 1e6
 
     found: dict[str, int] = {}
-    for finding in scan_text(whole):
+    for finding in scan_text(whole, public=True):  # credit codes too: the detector's recall
         found[finding.kind.value] = found.get(finding.kind.value, 0) + 1
     scan_text(whole)  # warm caches once more before timing
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the platform and its tests need: Python's venv, Chromium for the browser
 # tests, a CJK font so generated PDFs and screenshots render Chinese, and the PostgreSQL client
-# programs (pg_dump, pg_restore, psql) that `gongkai backup`/`restore` use on PostgreSQL.
+# programs (pg_dump, pg_restore, psql) that `gongkai backup`/`restore` use on PostgreSQL, and
+# poppler (pdftotext, pdfinfo, pdfdetach; poppler-data for CJK fonts that are not embedded),
+# the independent reader that checks every published PDF after redaction (publishing/verify.py),
+# and tesseract with Simplified Chinese, which reads scanned pages and pictures in PDFs before
+# publication (publishing/ocr.py).
 set -euo pipefail
-PKGS=(python3-venv chromium fonts-noto-cjk postgresql-client)
+PKGS=(python3-venv chromium fonts-noto-cjk postgresql-client poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-sim)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

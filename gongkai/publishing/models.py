@@ -16,6 +16,7 @@ from .rules import (
     DeadlineUnit,
     Decision,
     InfoType,
+    NonDisclosureGround,
     StepSpec,
     SubmissionKind,
     SubmissionState,
@@ -130,6 +131,9 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     original_text = models.JSONField(_("脱敏前文本（仅内部）"), default=dict, blank=True)
+    # What sanitising removed from each published attachment (sanitise.py), for the review
+    # page: [{"attachment": pk, "title": str, "removed": [label, ...], "pictures": [...]}].
+    sanitise_report = models.JSONField(_("净化记录"), default=list, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -192,6 +196,24 @@ class FindingDecision(models.TextChoices):
     PENDING = "pending", _("待处理")
     REDACT = "redact", _("删除（脱敏）")
     KEEP = "keep", _("保留")
+    # Secrecy marks only, by the secrecy reviewer (the disclosure office): the document may be
+    # published because it was declassified (the record is named in the reason), or because
+    # the mark is not the document's own (it quotes another document). A secrecy mark is never
+    # redacted or simply kept: a classified document is not published with its mark blacked out.
+    DECLASSIFIED = "declassified", _("已解密（有解密记录）")
+    NOT_OWN = "not_own", _("非本文件密级标志（引用他文）")
+
+
+SECRECY_DECISIONS = (FindingDecision.DECLASSIFIED, FindingDecision.NOT_OWN)
+
+# The ground of each redaction (finding deleted or manual redaction): personal data, or one of
+# the 不予公开 grounds of Art. 14-16. It fills the list of withheld parts on the record page.
+PERSONAL_DATA_GROUND = "personal_data"
+REDACTION_GROUNDS = [(PERSONAL_DATA_GROUND, _("个人信息")), *NonDisclosureGround.choices]
+
+
+def ground_label(ground: str) -> str:
+    return str(dict(REDACTION_GROUNDS).get(ground, ground))
 
 
 class ScanFinding(models.Model):
@@ -199,10 +221,12 @@ class ScanFinding(models.Model):
     holds the matched text (needed to redact it); it is shown masked everywhere."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="findings")
-    field = models.CharField(max_length=12, default="body")  # title, summary, body or attachment
+    # title, summary, keywords, body, attachment (its content), attachment_title, attachment_name
+    field = models.CharField(max_length=20, default="body")
     attachment = models.ForeignKey(
         Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    part = models.CharField(_("文件部位"), max_length=300, blank=True)  # parts.py's part name
     kind = models.CharField(_("类型"), max_length=20)
     confidence = models.CharField(_("可信度"), max_length=10)
     start = models.PositiveIntegerField()
@@ -210,9 +234,14 @@ class ScanFinding(models.Model):
     value = models.CharField(max_length=300)
     excerpt = models.CharField(_("摘录（已遮蔽）"), max_length=300)
     decision = models.CharField(
-        _("处理"), max_length=10, choices=FindingDecision.choices, default=FindingDecision.PENDING
+        _("处理"), max_length=16, choices=FindingDecision.choices, default=FindingDecision.PENDING
     )
-    reason = models.CharField(_("保留理由"), max_length=300, blank=True)
+    reason = models.CharField(_("保留理由或解密记录"), max_length=300, blank=True)
+    # The ground of a deletion (REDACTION_GROUNDS); empty until the finding is redacted.
+    ground = models.CharField(_("不公开理由"), max_length=32, blank=True)
+    # Where an OCR finding is on the page (an image has no text to delete): [[page, x0, y0,
+    # x1, y1], ...] in PDF points of the page as PyMuPDF shows it; the areas are removed.
+    boxes = models.JSONField(_("页面区域"), default=list, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -229,8 +258,89 @@ class ScanFinding(models.Model):
     @property
     def source_label(self) -> str:
         if self.attachment_id:
-            return f"附件：{self.attachment.title}"
-        return {"title": "标题", "summary": "内容概述"}.get(self.field, "正文")
+            from gongkai.core.scan.parts import part_label
+
+            where = {
+                "attachment_title": "附件名称",
+                "attachment_name": "附件原文件名",
+            }.get(self.field) or (part_label(self.part) if self.part else "")
+            return f"附件：{self.attachment.title}" + (f" · {where}" if where else "")
+        return {"title": "标题", "summary": "内容概述", "keywords": "主题词"}.get(self.field, "正文")
+
+
+class ManualRedaction(models.Model):
+    """A redaction a reviewer added by hand: a value the scanner missed (removed wherever it
+    is, like a finding settled as deleted) or an area drawn on a page of a PDF attachment (the
+    pixels and text under it removed). Removing one is audited; the row is then marked
+    removed, never deleted."""
+
+    VALUE, AREA = "value", "area"
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="manual_redactions")
+    kind = models.CharField(max_length=8, choices=[(VALUE, _("按内容")), (AREA, _("页面区域"))])
+    value = models.CharField(_("内容"), max_length=300, blank=True)
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    page = models.PositiveIntegerField(_("页码"), null=True, blank=True)  # 1-based
+    # [x0, y0, x1, y1] in PDF points (PyMuPDF page coordinates, origin top left).
+    box = models.JSONField(_("区域"), default=list, blank=True)
+    ground = models.CharField(_("不公开理由"), max_length=32, choices=REDACTION_GROUNDS)
+    places = models.JSONField(_("所在位置"), default=list, blank=True)  # labels, for the page
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("人工遮盖")
+        verbose_name_plural = _("人工遮盖")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.ground_label}"
+
+    @property
+    def ground_label(self) -> str:
+        return ground_label(self.ground)
+
+
+class ImagePage(models.Model):
+    """A page (or a picture on a page) of a PDF attachment that has no readable text: read by
+    OCR (``text`` and ``words`` hold what was read, findings in it are placed from the word
+    positions) or, when OCR is unavailable or failed, held until a reviewer confirms it after
+    looking at it (or draws an area on it). Never published unread."""
+
+    OCR, HELD = "ocr", "held"
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="image_pages")
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="+")
+    page = models.PositiveIntegerField(_("页码"))  # 1-based
+    reason = models.CharField(_("原因"), max_length=100)  # why it was looked at (Chinese)
+    method = models.CharField(
+        _("处理方式"), max_length=8, choices=[(OCR, _("已文字识别")), (HELD, _("待人工确认"))]
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)  # why OCR did not run
+    text = models.TextField(_("识别文字"), blank=True)
+    # [[text, x0, y0, x1, y1], ...] per line, words in PDF points: where OCR read each word.
+    words = models.JSONField(default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("图像页")
+        verbose_name_plural = _("图像页")
+        ordering = ["attachment_id", "page", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.attachment} · {self.page}"
+
+    @property
+    def pending(self) -> bool:
+        return self.method == self.HELD and self.confirmed_at is None
 
 
 def original_path(instance, filename: str) -> str:

@@ -16,7 +16,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.agencies.models import Agency
+from gongkai.agencies.models import Agency, Role
+from gongkai.agencies.selectors import public_contact_values
 from gongkai.catalogue.attachments import (
     AttachmentError,
     attachment_add,
@@ -38,12 +39,19 @@ from gongkai.catalogue.services import (
 )
 from gongkai.core.audit import audit_record
 from gongkai.core.calendar_store import workday_add
-from gongkai.core.scan import ScanError, scan_file, scan_text
+from gongkai.core.scan import Kind, ScanError, scan_text
+from gongkai.core.scan.files import file_parts
+from gongkai.core.scan.parts import part_label
 
 from . import permissions
 from .models import (
+    PERSONAL_DATA_GROUND,
+    REDACTION_GROUNDS,
+    SECRECY_DECISIONS,
     DeadlineRule,
     FindingDecision,
+    ImagePage,
+    ManualRedaction,
     ReviewAction,
     ReviewChain,
     ScanFinding,
@@ -51,6 +59,7 @@ from .models import (
     Submission,
     TimelinessFigure,
 )
+from .ocr import boxes_for_span, read_pictures, text_of
 from .redaction import RedactionError, redact_file, redact_text
 from .rules import (
     DEFAULT_CHAIN,
@@ -68,8 +77,10 @@ from .rules import (
     next_state,
     publication_due,
 )
+from .sanitise import SanitiseError, sanitise_file
+from .verify import find_values
 
-SCANNED_FIELDS = ("title", "summary", "body")
+SCANNED_FIELDS = ("title", "summary", "keywords", "body")
 
 
 class PublishingError(Exception):
@@ -338,43 +349,118 @@ def change_propose(
 # --- review -------------------------------------------------------------------------------
 
 
+def _attachment_label(attachment) -> str:
+    """How a refusal names an attachment without quoting its title (which may itself hold
+    what is being protected): by its place in the list."""
+    ids = list(attachment.document.attachments.order_by("sort_order", "pk").values_list("pk", flat=True))
+    number = ids.index(attachment.pk) + 1 if attachment.pk in ids else 0
+    return _("第 %(n)d 个附件") % {"n": number} if number else _("附件")
+
+
+def _sanitise_preview(attachment, data: bytes) -> dict:
+    row = {"attachment": attachment.pk, "title": attachment.title, "stage": "preview"}
+    try:
+        result = sanitise_file(data, attachment.content_type)
+    except SanitiseError as exc:
+        return {**row, "removed": [], "pictures": [], "error": str(exc)}
+    return {**row, "removed": result.removed, "pictures": result.pictures}
+
+
 def _scan(submission: Submission) -> None:
-    """Scan the record's texts and attachments; findings already settled in an earlier round
-    keep their decision when the same value is found again in the same place."""
+    """Scan everything the public will see: the record's title, summary, keywords (主题词) and
+    body, each attachment's title and original file name, and every part of each attachment
+    (parts.py: metadata, annotations, form fields, comments, headers, embedded files, earlier
+    revisions…). Findings already settled in an earlier round keep their decision when the
+    same value is found again in the same place."""
     previous = {
-        (f.field, f.attachment_id, f.kind, f.value): f
+        (f.field, f.attachment_id, f.part, f.kind, f.value): f
         for f in submission.findings.exclude(decision=FindingDecision.PENDING)
     }
+    confirmed = {
+        (p.attachment_id, p.page, p.reason): p
+        for p in submission.image_pages.filter(confirmed_at__isnull=False)
+    }
     submission.findings.all().delete()
+    submission.image_pages.all().delete()
     document = submission.document
+    # The directory's own telephones, e-mails and addresses are not personal data (issue 17).
+    known = public_contact_values()
     rows = []
+    preview = []
     for field in SCANNED_FIELDS:
-        for f in scan_text(getattr(document, field) or ""):
-            rows.append((field, None, f))
+        for f in scan_text(getattr(document, field) or "", known=known):
+            rows.append((field, None, "", f))
     for attachment in document.attachments.all():
+        for field, value in (
+            ("attachment_title", attachment.title),
+            ("attachment_name", attachment.original_name),
+        ):
+            rows.extend((field, attachment, "", f) for f in scan_text(value or "", known=known))
         try:
-            found = scan_file(Path(attachment.file.path))
+            with attachment.file.open("rb") as fh:
+                data = fh.read()
+            parts = file_parts(data, name=attachment.storage_name)
         except (ScanError, OSError) as exc:
+            # The reason is the parser's, in English; the title is not quoted (it may be
+            # personal data itself): the attachment is named by its place.
             raise PublishingError(
-                _("附件《%(title)s》无法扫描（%(reason)s），不能送审公开；请替换为可读取的文件。")
-                % {"title": attachment.title, "reason": exc}
+                _("%(which)s无法扫描（已加密、已损坏或格式不规范），不能送审公开；请替换为可读取的文件。")
+                % {"which": _attachment_label(attachment)}
             ) from exc
-        rows.extend(("attachment", attachment, f) for f in found)
-    for field, attachment, f in rows:
+        for part, text in parts:
+            rows.extend(("attachment", attachment, part, f) for f in scan_text(text, known=known))
+        # Pictures are reviewed, not trusted: read by OCR and scanned like text (the findings
+        # placed from the words' positions), or held for a reviewer to confirm (ocr.py).
+        for reading in read_pictures(data, attachment.content_type):
+            image_page = ImagePage(
+                submission=submission,
+                attachment=attachment,
+                page=reading.page,
+                reason=reading.reason[:100],
+                method=ImagePage.HELD if reading.held else ImagePage.OCR,
+                note=reading.note[:300],
+                text=reading.text,
+                words=reading.words,
+            )
+            earlier = confirmed.get((attachment.pk, reading.page, image_page.reason))
+            if reading.held and earlier is not None:
+                image_page.confirmed_by_id, image_page.confirmed_at = (
+                    earlier.confirmed_by_id,
+                    earlier.confirmed_at,
+                )
+            image_page.save()
+            if reading.held:
+                continue
+            _text, owners = text_of(reading.words)
+            ocr_rows: dict[tuple, tuple] = {}  # the two readings find a value twice: one row
+            for f in scan_text(reading.text, known=known):
+                boxes = boxes_for_span(reading.words, owners, f.start, f.end, reading.page)
+                row = ocr_rows.setdefault(
+                    (str(f.kind), f.text), ("attachment", attachment, f"page {reading.page} OCR", f, [])
+                )
+                row[4].extend(box for box in boxes if box not in row[4])
+            rows.extend(ocr_rows.values())
+        preview.append(_sanitise_preview(attachment, data))
+    # What publication will remove, for the reviewers to see before they approve; replaced by
+    # what was removed when the record is published.
+    submission.sanitise_report = preview
+    for field, attachment, part, f, *boxes in rows:
         row = ScanFinding(
             submission=submission,
             field=field,
             attachment=attachment,
+            part=part[:300],
             kind=str(f.kind),
             confidence=str(f.confidence),
             start=f.start,
             end=f.end,
             value=f.text[:300],
             excerpt=f.excerpt[:300],
+            boxes=boxes[0] if boxes else [],
         )
-        settled = previous.get((field, attachment.pk if attachment else None, row.kind, row.value))
+        settled = previous.get((field, attachment.pk if attachment else None, row.part, row.kind, row.value))
         if settled is not None:
-            row.decision, row.reason = settled.decision, settled.reason
+            row.decision, row.reason, row.ground = settled.decision, settled.reason, settled.ground
             row.decided_by_id, row.decided_at = settled.decided_by_id, settled.decided_at
         row.save()
 
@@ -423,18 +509,46 @@ def submission_submit(
 
 
 @transaction.atomic
-def finding_settle(*, finding: ScanFinding, actor, decision: str, reason: str = "") -> ScanFinding:
-    """Settle one pre-scan finding: redact it from what is published, or keep it with a reason."""
+def finding_settle(
+    *, finding: ScanFinding, actor, decision: str, reason: str = "", ground: str = ""
+) -> ScanFinding:
+    """Settle one pre-scan finding: redact it from what is published, or keep it with a reason.
+
+    A secrecy mark (机密★5年, 内部资料…) is neither redacted nor kept: a document bearing one is
+    not published with the mark blacked out. The secrecy reviewer (the disclosure office's head,
+    who carries out the confidentiality review) records either its declassification (the
+    reason names the declassification record) or that the mark is not the document's own (the
+    reason says what document it quotes); otherwise publication is refused."""
     submission = Submission.objects.select_for_update().get(pk=finding.submission_id)
     _require(permissions.can_finding_settle(actor, submission))
-    if decision not in (FindingDecision.REDACT, FindingDecision.KEEP):
+    finding = ScanFinding.objects.get(pk=finding.pk, submission=submission)
+    if finding.kind == Kind.SECRECY_MARK:
+        if decision not in SECRECY_DECISIONS:
+            raise PublishingError(
+                _(
+                    "密级或内部标志不能以删除或保留处理：带有密级标志的文件须经解密，"
+                    "或认定该标志不是本文件的（引用其他文件）后方可公开。"
+                )
+            )
+        if Role.OFFICE_HEAD not in permissions.roles_in(actor, submission.agency):
+            raise NotPermitted(_("密级标志须由保密审查人员（公开办负责人）认定。"))
+        if not reason.strip():
+            raise PublishingError(
+                _("请填写解密记录（解密文件或通知的文号、日期），或说明该标志所引用的文件。")
+                if decision == FindingDecision.DECLASSIFIED
+                else _("请说明该标志所引用的是哪一份文件。")
+            )
+    elif decision not in (FindingDecision.REDACT, FindingDecision.KEEP):
         raise PublishingError(_("请选择删除或保留。"))
     if decision == FindingDecision.KEEP and not reason.strip():
         raise PublishingError(_("保留须说明理由。"))
-    finding = ScanFinding.objects.get(pk=finding.pk, submission=submission)
-    before = {"decision": finding.decision, "reason": finding.reason}
+    if ground and ground not in dict(REDACTION_GROUNDS):
+        raise PublishingError(_("请选择不公开的理由（个人信息或一项不予公开的理由）。"))
+    before = {"decision": finding.decision, "reason": finding.reason, "ground": finding.ground}
     finding.decision = decision
-    finding.reason = reason.strip()[:300] if decision == FindingDecision.KEEP else ""
+    finding.reason = reason.strip()[:300] if decision != FindingDecision.REDACT else ""
+    # A deletion carries its ground (personal data unless the reviewer chose another).
+    finding.ground = (ground or PERSONAL_DATA_GROUND) if decision == FindingDecision.REDACT else ""
     finding.decided_by = actor
     finding.decided_at = timezone.now()
     finding.save()
@@ -446,6 +560,7 @@ def finding_settle(*, finding: ScanFinding, actor, decision: str, reason: str = 
         after={
             "decision": finding.decision,
             "reason": finding.reason,
+            "ground": finding.ground,
             "kind": finding.kind,
             "excerpt": finding.excerpt,
         },
@@ -487,6 +602,10 @@ def submission_decide(
             decision=FindingDecision.PENDING
         ).exists():
             raise PublishingError(_("还有扫描发现未处理：请逐条选择删除或保留（并说明理由）后再审批。"))
+        if (step.settles_findings or last) and _held_pages(submission):
+            raise PublishingError(
+                _("还有未能文字识别的图像页待确认：请逐页查看，确认无须遮盖或框选遮盖区域后再审批。")
+            )
         if not last:
             submission.state = _transition(submission, "approve_step")
             submission.step += 1
@@ -530,33 +649,128 @@ def submission_cancel(
 # --- carrying out -------------------------------------------------------------------------
 
 
-def _redact(submission: Submission, actor) -> None:
-    """Apply the settled redactions to what will be public: texts, then attachments. The
-    originals are kept on the submission (texts) and as sealed files (attachments)."""
-    document = submission.document
-    to_redact = submission.findings.filter(decision=FindingDecision.REDACT)
-    texts = {}
-    for field in SCANNED_FIELDS:
-        spans = [(f.start, f.end) for f in to_redact if f.field == field]
-        if spans:
-            original = getattr(document, field)
-            submission.original_text[field] = original
-            texts[field] = redact_text(original, spans)
-    if texts:
-        document_replace_text(document=document, texts=texts, actor=actor)
-    by_attachment: dict[int, list[str]] = {}
-    for f in to_redact:
-        if f.attachment_id:
-            by_attachment.setdefault(f.attachment_id, []).append(f.value)
-    for attachment in document.attachments.filter(pk__in=by_attachment):
-        with attachment.file.open("rb") as fh:
-            data = fh.read()
-        try:
-            redacted = redact_file(data, attachment.content_type, sorted(set(by_attachment[attachment.pk])))
-        except RedactionError as exc:
-            raise PublishingError(
-                _("附件《%(title)s》脱敏失败：%(reason)s") % {"title": attachment.title, "reason": exc}
-            ) from exc
+def _check_secrecy(submission: Submission) -> None:
+    """A document bearing a secrecy mark is published only after its declassification or a
+    finding that the mark is not its own, both recorded by the secrecy reviewer."""
+    marks = submission.findings.filter(kind=Kind.SECRECY_MARK).exclude(decision__in=SECRECY_DECISIONS)
+    if marks.exists():
+        raise PublishingError(
+            _(
+                "文件带有密级或内部标志（%(n)d 处），未经保密审查人员登记解密或认定为引用他文，不能公开；"
+                "删除标志不能代替解密。"
+            )
+            % {"n": marks.count()}
+        )
+
+
+def _kind_label(kind: str) -> str:
+    from gongkai.workbench.highlight import KIND_LABELS
+
+    from .manual import MANUAL_KIND
+
+    if kind == MANUAL_KIND:
+        return _("人工遮盖的内容")
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def _refuse_hit(where: str, kind: str) -> PublishingError:
+    return PublishingError(
+        _(
+            "复核未通过：脱敏和净化之后，%(where)s中仍能读到一项已决定删除的内容（%(kind)s），"
+            "已停止公开。请人工处理该文件（例如重新导出）后重新上传，或联系技术人员。"
+        )
+        % {"where": where, "kind": kind}
+    )
+
+
+def _held_pages(submission: Submission) -> int:
+    """Pictures OCR could not read that no reviewer has confirmed yet."""
+    return submission.image_pages.filter(method=ImagePage.HELD, confirmed_at__isnull=True).count()
+
+
+def redaction_plan(submission: Submission) -> tuple[dict[str, str], list[ScanFinding], list[ManualRedaction]]:
+    """What publication deletes: every value to delete with its kind (findings settled as
+    deleted, and the manual values, kind ``manual``), those findings, and the manual
+    redactions in force."""
+    from .manual import MANUAL_KIND
+
+    to_redact = list(submission.findings.filter(decision=FindingDecision.REDACT).select_related("attachment"))
+    manual = list(submission.manual_redactions.filter(removed_at__isnull=True))
+    values = {f.value: f.kind for f in to_redact if f.value.strip()}
+    for m in manual:
+        if m.kind == ManualRedaction.VALUE and m.value.strip():
+            values.setdefault(m.value, MANUAL_KIND)
+    return values, to_redact, manual
+
+
+def _attachment_areas(submission: Submission, attachment, plan) -> list[list]:
+    """The page areas to remove from one attachment: where OCR read a finding settled as
+    deleted or any value to delete, and the areas the reviewers drew."""
+    from .manual import ocr_boxes
+
+    values, to_redact, manual = plan
+    areas = [box for f in to_redact if f.attachment_id == attachment.pk for box in f.boxes]
+    areas += [
+        [m.page, *m.box]
+        for m in manual
+        if m.kind == ManualRedaction.AREA and m.attachment_id == attachment.pk
+    ]
+    pages = list(submission.image_pages.filter(attachment=attachment, method=ImagePage.OCR))
+    areas += ocr_boxes(pages, list(values))
+    unique = []
+    for area in areas:
+        if area not in unique:
+            unique.append(area)
+    return unique
+
+
+def _build_public_file(submission: Submission, attachment, plan):
+    """(original bytes, first sanitising, public result, values redacted) of one attachment:
+    sanitised, its areas removed, the values to delete redacted, sanitised again, and read
+    back by the independent verifier. Publication and the reviewers' preview both use it."""
+    from .manual import redact_areas, text_left_in_areas
+
+    which = _attachment_label(attachment)
+    values = plan[0]
+    with attachment.file.open("rb") as fh:
+        data = fh.read()
+    content_type = attachment.content_type
+    areas = _attachment_areas(submission, attachment, plan)
+    try:
+        first = sanitise_file(data, content_type)
+        out = redact_areas(first.data, areas) if areas else first.data
+        present = [h.value for h in find_values(out, content_type, values)]
+        if present:
+            out = redact_file(out, content_type, sorted(set(present)))
+        # The redactor's library may add its own properties: the rebuild runs once more.
+        result = sanitise_file(out, content_type) if out is not first.data else first
+    except (RedactionError, SanitiseError) as exc:
+        raise PublishingError(_("%(which)s不能公开：%(reason)s") % {"which": which, "reason": exc}) from exc
+    hits = find_values(result.data, content_type, values)
+    if hits:
+        hit = hits[0]
+        raise _refuse_hit(f"{which}的“{part_label(hit.part)}”", _kind_label(values[hit.value]))
+    if text_left_in_areas(result.data, areas):
+        raise _refuse_hit(which, _("遮盖区域内的文字"))
+    return data, first, result, present
+
+
+def attachment_public_preview(*, submission: Submission, attachment, actor) -> bytes:
+    """The attachment as it would be published now (sanitised and redacted by the same
+    functions as publication), for the reviewers to check before they approve. Nothing is
+    stored; refusals are raised as publication would raise them."""
+    _require(permissions.can_view(actor, submission.agency))
+    if attachment.document_id != submission.document_id:
+        raise PublishingError(_("附件不存在。"))
+    return _build_public_file(submission, attachment, redaction_plan(submission))[2].data
+
+
+def _publish_attachment(submission: Submission, attachment, plan, actor) -> dict:
+    """Rebuild one attachment for the public (_build_public_file). Returns what sanitising
+    removed. The original is sealed (internal only) whenever the public file differs from it."""
+    data, first, result, present = _build_public_file(submission, attachment, plan)
+    removed = [*first.removed, *(r for r in result.removed if r not in first.removed)]
+    if result.data != data:
         sealed = SealedOriginal(
             submission=submission,
             attachment=attachment,
@@ -568,9 +782,102 @@ def _redact(submission: Submission, actor) -> None:
         )
         sealed.save()
         try:
-            attachment_replace_content(attachment=attachment, data=redacted, actor=actor)
+            attachment_replace_content(attachment=attachment, data=result.data, actor=actor)
         except AttachmentError as exc:
             raise PublishingError(str(exc)) from exc
+    return {
+        "attachment": attachment.pk,
+        "title": attachment.title,
+        "stage": "published",
+        "removed": removed,
+        "pictures": result.pictures,
+        "redacted": len(set(present)),
+    }
+
+
+def _redact(submission: Submission, actor) -> None:
+    """Apply the settled redactions to everything that will be public: the texts (title,
+    summary, keywords, body), the attachments' titles and file names, and the attachments,
+    each rebuilt clean (sanitise.py) and verified by a second reader (verify.py). The values
+    deleted are those of the findings settled as deleted and the reviewers' manual values
+    (manual.py); drawn areas and values read by OCR in pictures are removed from the pages.
+    Any value to delete that can still be read anywhere refuses the publication, naming the
+    place, never the value. The originals are kept on the submission (texts) and as sealed
+    files (attachments)."""
+    from .manual import value_spans
+
+    _check_secrecy(submission)
+    if _held_pages(submission):
+        raise PublishingError(_("还有未能文字识别的图像页待确认，不能公开。"))
+    document = submission.document
+    plan = redaction_plan(submission)
+    values, to_redact, manual = plan
+    manual_values = [m.value for m in manual if m.kind == ManualRedaction.VALUE]
+
+    def spans_of(text: str, findings) -> list[tuple[int, int]]:
+        return [(f.start, f.end) for f in findings] + value_spans(text or "", manual_values)
+
+    texts = {}
+    for field in ("title", "summary", "body"):
+        original = getattr(document, field)
+        spans = spans_of(original, [f for f in to_redact if f.field == field])
+        if spans:
+            submission.original_text[field] = original
+            texts[field] = redact_text(original, spans)
+    if texts:
+        document_replace_text(document=document, texts=texts, actor=actor)
+    keyword_spans = spans_of(document.keywords, [f for f in to_redact if f.field == "keywords"])
+    if keyword_spans:
+        submission.original_text["keywords"] = document.keywords
+        document.keywords = redact_text(document.keywords, keyword_spans)
+        document.save(update_fields=["keywords", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="document_redact_keywords",
+            obj=document,
+            after={"chars": len(document.keywords)},
+        )
+    report = []
+    for attachment in document.attachments.order_by("sort_order", "pk"):
+        names = {}
+        for field, attr in (("attachment_title", "title"), ("attachment_name", "original_name")):
+            spans = spans_of(
+                getattr(attachment, attr),
+                [f for f in to_redact if f.attachment_id == attachment.pk and f.field == field],
+            )
+            if spans:
+                names[attr] = redact_text(getattr(attachment, attr), spans)
+        if names:
+            submission.original_text.setdefault("attachments", {})[str(attachment.pk)] = {
+                attr: getattr(attachment, attr) for attr in names
+            }
+            for attr, value in names.items():
+                setattr(attachment, attr, value)
+            attachment.save(update_fields=list(names))
+            audit_record(
+                actor=actor,
+                action="attachment_redact_names",
+                obj=attachment,
+                after={attr: {"chars": len(value)} for attr, value in names.items()},
+            )
+        report.append(_publish_attachment(submission, attachment, plan, actor))
+    submission.sanitise_report = report
+    # The second reader over the public texts too: nothing deleted may be left in them.
+    public_texts = [
+        (_("标题"), document.title),
+        (_("内容概述"), document.summary),
+        (_("主题词"), document.keywords),
+        (_("正文"), document.body),
+    ]
+    for attachment in document.attachments.all():
+        public_texts += [
+            (_("%(which)s的名称") % {"which": _attachment_label(attachment)}, attachment.title),
+            (_("%(which)s的原文件名") % {"which": _attachment_label(attachment)}, attachment.original_name),
+        ]
+    for where, text in public_texts:
+        hits = find_values((text or "").encode(), "text/plain", values)
+        if hits:
+            raise _refuse_hit(str(where), _kind_label(values[hits[0].value]))
 
 
 def _carry_out(submission: Submission, actor) -> None:
@@ -581,7 +888,8 @@ def _carry_out(submission: Submission, actor) -> None:
         if submission.kind == SubmissionKind.PUBLISH:
             if document.disclosure_attribute == DisclosureAttribute.PROACTIVE:
                 _redact(submission, actor)
-                document_publish(document=document, actor=actor)
+                # The approved submission is the proof document_publish checks (approval.py).
+                document_publish(document=document, actor=actor, approval=submission)
         elif submission.kind == SubmissionKind.WITHDRAW:
             document_withdraw(document=document, reason=submission.reason, actor=actor)
         elif submission.kind == SubmissionKind.VALIDITY:

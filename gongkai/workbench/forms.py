@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.agencies.access import agencies_in_scope
 from gongkai.catalogue.models import DisclosureAttribute, Document, Genre, Subject, Validity
 from gongkai.catalogue.services import DocumentFields
-from gongkai.publishing.models import FindingDecision
+from gongkai.publishing.models import PERSONAL_DATA_GROUND, REDACTION_GROUNDS, FindingDecision
 from gongkai.publishing.rules import Decision, InfoType, NonDisclosureGround, SubmissionKind, SubmissionState
 
 from . import selectors
@@ -228,12 +228,65 @@ class FindingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("保留理由"), required=False, max_length=300)
+    ground = forms.ChoiceField(
+        label=_("删除的理由"), choices=REDACTION_GROUNDS, required=False, initial=PERSONAL_DATA_GROUND
+    )
+
+    def __init__(self, *args, secrecy: bool = False, **kwargs):
+        """``secrecy``: the finding is a secrecy mark, which is never redacted or kept: the
+        secrecy reviewer records its declassification or that it quotes another document."""
+        super().__init__(*args, **kwargs)
+        self.secrecy = secrecy
+        if secrecy:
+            self.fields["decision"].choices = [
+                (FindingDecision.DECLASSIFIED.value, _("已解密（登记解密记录）")),
+                (FindingDecision.NOT_OWN.value, _("非本文件密级标志（引用其他文件）")),
+            ]
+            self.fields["reason"].label = _("解密记录（文号、日期）或所引用的文件")
+            del self.fields["ground"]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == FindingDecision.KEEP and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("保留须说明理由。"))
+        needs_reason = self.secrecy or data.get("decision") == FindingDecision.KEEP
+        if needs_reason and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason",
+                _("请填写解密记录或所引用的文件。") if self.secrecy else _("保留须说明理由。"),
+            )
         return data
+
+
+class ManualValueForm(forms.Form):
+    """Search-and-redact: a value the scanner missed, removed wherever it is."""
+
+    prefix = "manual_value"
+    value = forms.CharField(
+        label=_("要遮盖的内容"),
+        max_length=300,
+        help_text=_("例如扫描未发现的姓名；将在标题、正文、主题词、各附件及其元数据和图片识别文字中查找。"),
+    )
+    ground = forms.ChoiceField(
+        label=_("不公开的理由"), choices=REDACTION_GROUNDS, initial=PERSONAL_DATA_GROUND
+    )
+
+
+class ManualAreaForm(forms.Form):
+    """An area on a page of a PDF attachment, in PDF points from the page's top left corner.
+    The drawing script fills it in; it can also be typed (keyboard users)."""
+
+    prefix = "manual_area"  # one per attachment on the page: the view passes area-<pk>
+    page = forms.IntegerField(label=_("页码"), min_value=1)
+    x0 = forms.FloatField(label=_("左（点）"), min_value=0)
+    y0 = forms.FloatField(label=_("上（点）"), min_value=0)
+    x1 = forms.FloatField(label=_("右（点）"), min_value=0)
+    y1 = forms.FloatField(label=_("下（点）"), min_value=0)
+    ground = forms.ChoiceField(
+        label=_("不公开的理由"), choices=REDACTION_GROUNDS, initial=PERSONAL_DATA_GROUND
+    )
+
+
+class ManualRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), max_length=300)
 
 
 class CancelForm(forms.Form):

@@ -56,6 +56,7 @@ class ApplicationFilterForm(forms.Form):
         label=_("几日内到期"), required=False, min_value=0, max_value=366, help_text=_("自然日，含今天。")
     )
     overdue = forms.BooleanField(label=_("仅看已逾期"), required=False)
+    receipt_missing = forms.BooleanField(label=_("仅看回执未登记"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +144,12 @@ class ConsultEndForm(forms.Form):
     reasons = forms.CharField(label=_("理由"), required=False, widget=_textarea(2), max_length=2000)
 
 
+class ConsultDeliveredForm(forms.Form):
+    """The day the consulted party received the request: its 15 working days run from then."""
+
+    on = PastDateField(label=_("对方收到日期"))
+
+
 class ExtensionForm(forms.Form):
     prefix = "extension"
     days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
@@ -165,6 +172,21 @@ class ExcessiveLaterDateForm(forms.Form):
     until = forms.DateField(label=_("确定的答复日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("理由"), widget=_textarea(2), max_length=1000)
     on = PastDateField(label=_("决定日期"))
+
+
+class MattersForm(forms.Form):
+    """一事一申请: how many matters (件) the application holds, and who applies jointly."""
+
+    prefix = "matters"
+    matters = forms.IntegerField(label=_("件数"), min_value=1, max_value=100, initial=1)
+    reason = forms.CharField(
+        label=_("拆分理由"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("一份申请包含多个事项的，按一事一申请拆分计件，并写明理由。"),
+    )  # fmt: skip
+    co_applicants = forms.CharField(
+        label=_("共同申请人"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("多人共同申请的，本申请的申请人为牵头申请人，其他申请人逐一列明。"),
+    )  # fmt: skip
 
 
 class FeeNoticeForm(forms.Form):

@@ -1,13 +1,14 @@
-"""The form of the guide page: the disclosure office's details as the guide states them
-(公开指南, Art. 12). It parses what staff typed; gongkai.agencies.services.office_update checks
-again and writes."""
+"""The forms of the guide page: the disclosure office's details as the guide states them
+(公开指南, Art. 12), and who hears the remedies against the agency's decisions. They parse what
+staff typed; gongkai.agencies.services (office_update, agency_remedies_update) checks again and
+writes."""
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.agencies.models import DisclosureOffice
-from gongkai.agencies.services import OfficeData
+from gongkai.agencies.models import Agency, DisclosureOffice
+from gongkai.agencies.services import REMEDY_FIELDS, OfficeData, RemedyData
 
 OFFICE_FIELDS = tuple(OfficeData.__dataclass_fields__)
 
@@ -41,3 +42,31 @@ class OfficeForm(forms.Form):
 
     def office_data(self) -> OfficeData:
         return OfficeData(**{f: self.cleaned_data[f] for f in OFFICE_FIELDS})
+
+
+class RemedyForm(forms.Form):
+    """Who hears the remedies against the agency's decisions, as the letters name them."""
+
+    vertically_led = forms.BooleanField(
+        label=_("实行垂直领导（海关、金融、外汇管理、税务、国家安全等）"), required=False,
+        help_text=_("实行垂直领导的机关，行政复议机关为上一级主管部门（《中华人民共和国行政复议法》第二十七条）。"),
+    )  # fmt: skip
+    reconsideration_body = forms.CharField(
+        label=_("行政复议机关"), max_length=200, required=False,
+        help_text=_("政府工作部门为本级人民政府（《中华人民共和国行政复议法》第二十四条）。"),
+    )  # fmt: skip
+    reconsideration_address = forms.CharField(label=_("行政复议机关地址"), max_length=300, required=False)
+    court = forms.CharField(label=_("管辖人民法院"), max_length=200, required=False)
+    court_address = forms.CharField(label=_("人民法院地址"), max_length=300, required=False)
+
+    @classmethod
+    def initial_from(cls, agency: Agency) -> dict:
+        """The agency's record; a blank reconsideration body is filled with the legal default as
+        a suggestion, saved only when staff save the form."""
+        initial = {f: getattr(agency, f) for f in REMEDY_FIELDS}
+        if not initial["reconsideration_body"]:
+            initial["reconsideration_body"] = agency.reconsideration_body_default()
+        return initial
+
+    def remedy_data(self) -> RemedyData:
+        return RemedyData(**{f: self.cleaned_data[f] for f in REMEDY_FIELDS})

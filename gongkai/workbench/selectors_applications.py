@@ -28,7 +28,10 @@ EVENT_LABELS = {
     EventKind.CORRECTION_REQUESTED: _("告知补正"),
     EventKind.CORRECTION_RECEIVED: _("收到补正"),
     EventKind.CONSULTATION_STARTED: _("征求意见开始"),
+    EventKind.CONSULTATION_DELIVERED: _("被征求意见方收到"),
     EventKind.CONSULTATION_ENDED: _("征求意见结束"),
+    EventKind.CORRECTION_NOTICE_RECEIVED: _("申请人收到补正告知"),
+    EventKind.FEE_NOTICE_RECEIVED: _("申请人收到收费通知"),
     EventKind.FEE_NOTICE_SENT: _("发出收费通知"),
     EventKind.FEE_PAID: _("缴费"),
     EventKind.FEE_WAIVED: _("减免费用"),
@@ -164,6 +167,15 @@ def filter_overdue(qs: QuerySet, today: date) -> QuerySet:
     """Open applications past their reply date (derived on read from the stored due date; a
     paused clock has no due date and is never overdue)."""
     return qs.filter(open_with_due_date(), reply_due_on__lt=today)
+
+
+def filter_receipt_missing(qs: QuerySet) -> QuerySet:
+    """ "回执未登记": open applications with a correction or fee notice out whose receipt by the
+    applicant is not recorded, so the applicant's period has not started and cannot lapse."""
+    return qs.filter(
+        notice_receipt_missing=True,
+        state__in=[ApplicationState.RECEIVED, ApplicationState.AWAITING_CORRECTION],
+    )
 
 
 def filter_due_within(qs: QuerySet, today: date, days: int) -> QuerySet:

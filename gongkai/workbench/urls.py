@@ -5,7 +5,18 @@ from django.urls import path
 
 from gongkai.assessment import views_staff as assessment
 
-from .views import actions, application_actions, applications, dashboard, documents, exports, records
+from .views import (
+    actions,
+    application_actions,
+    application_reveal,
+    applications,
+    dashboard,
+    documents,
+    exports,
+    records,
+    redactions,
+    settlement,
+)
 from .views import complaints as complaint_views
 from .views import guide as guide_views
 from .views import powers as power_views
@@ -28,6 +39,11 @@ urlpatterns = [
         actions.record_finding_settle,
         name="finding_settle",
     ),
+    path(
+        "records/<int:pk>/findings/<int:finding_pk>/settle-value/",
+        settlement.record_findings_settle_value,
+        name="findings_settle_value",
+    ),
     path("records/<int:pk>/attachments/", actions.attachment_upload, name="attachment_upload"),
     path(
         "records/<int:pk>/attachments/<int:attachment_pk>/",
@@ -39,6 +55,33 @@ urlpatterns = [
         actions.attachment_remove,
         name="attachment_remove",
     ),
+    # Manual redaction and pictures (issue 17): listed in tests/test_access.py.
+    path("records/<int:pk>/redactions/value/", redactions.record_manual_value, name="manual_value"),
+    path(
+        "records/<int:pk>/redactions/<int:redaction_pk>/remove/",
+        redactions.record_manual_remove,
+        name="manual_remove",
+    ),
+    path(
+        "records/<int:pk>/attachments/<int:attachment_pk>/areas/",
+        redactions.record_manual_area,
+        name="manual_area",
+    ),
+    path(
+        "records/<int:pk>/attachments/<int:attachment_pk>/pages/<int:page>.png",
+        redactions.record_page_image,
+        name="page_image",
+    ),
+    path(
+        "records/<int:pk>/attachments/<int:attachment_pk>/preview/",
+        redactions.record_attachment_preview,
+        name="attachment_preview",
+    ),
+    path(
+        "records/<int:pk>/images/<int:image_pk>/confirm/",
+        redactions.record_image_page_confirm,
+        name="image_page_confirm",
+    ),
     # Assessment (考核评议): listed in gongkai/assessment/tests/test_workbench.py.
     path("assessment/", assessment.assessment_table, name="assessment"),
     path("assessment/compute/", assessment.assessment_compute, name="assessment_compute"),
@@ -49,6 +92,7 @@ urlpatterns = [
     path("applications/register/", applications.application_register_view, name="application_register"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/export.zip", applications.application_export, name="application_export"),
+    path("applications/<int:pk>/reveal/", application_reveal.application_reveal, name="application_reveal"),
     path("applications/<int:pk>/receipt.pdf", applications.application_receipt, name="application_receipt"),
     path(
         "applications/<int:pk>/letters/<int:letter_pk>.pdf",
@@ -86,6 +130,11 @@ urlpatterns = [
         application_actions.application_consult_end,
         name="application_consult_end",
     ),
+    path(
+        "applications/<int:pk>/consultations/<int:consultation_pk>/delivered/",
+        application_actions.application_consult_delivered,
+        name="application_consult_delivered",
+    ),
     path("applications/<int:pk>/extend/", application_actions.application_extend, name="application_extend"),
     path(
         "applications/<int:pk>/excessive/",
@@ -101,6 +150,11 @@ urlpatterns = [
         "applications/<int:pk>/fees/",
         application_actions.application_fee_notice,
         name="application_fee_notice",
+    ),
+    path(
+        "applications/<int:pk>/matters/",
+        application_actions.application_matters,
+        name="application_matters",
     ),
     path(
         "applications/<int:pk>/fees/<int:fee_pk>/pay/",

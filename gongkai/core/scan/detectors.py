@@ -52,19 +52,22 @@ def _digits(value: str) -> str:
 # ---------------------------------------------------------------- identity numbers
 
 # Region (first digit 1-8), birth date 18xx-20xx (month and day plausible; the real date is
-# checked later), sequence, check character; optionally grouped 6-8-4 by single spaces.
+# checked later), sequence, check character (X, or × as some typists write it); optionally
+# grouped 6-8-4 or 6-4-4-4 by single spaces or hyphens ("110101-19900307-123X").
 ID18_RE = re.compile(
-    r"[1-8][0-9]{5}(?P<s> ?)(?:18|19|20)[0-9][0-9](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?P=s)[0-9]{3}[0-9Xx]"
-    + _END
+    r"[1-8][0-9]{5}(?P<s>[ \-]?)(?:18|19|20)[0-9][0-9](?P=s)?(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"(?P=s)[0-9]{3}[0-9Xx×]" + _END
 )
-# Pre-1999 15-digit numbers: no check digit, so only believed after a label (身份证号…).
+# Pre-1999 15-digit numbers: region, birth date 19YYMMDD, sequence; no check digit. Believed
+# (LOW) when the region is a province and the date is real, unless a bank or business
+# registration label says what the number is (营业执照注册号 are 15 digits too).
 ID15_RE = re.compile(r"[1-8][0-9]{5}[0-9][0-9](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}" + _END)
 
 
 def valid_id_number(number: str, *, today: date) -> bool:
     """An 18-character resident ID number with a known province, a real past birth date and
     the right check character (GB 11643-1999)."""
-    if number[:2] not in lexicon.PROVINCE_CODES or not is_valid_id_number(number):
+    if number[:2] not in lexicon.PROVINCE_CODES or not is_valid_id_number(number, today=today):
         return False
     return number[6:14] <= today.strftime("%Y%m%d")
 
@@ -80,18 +83,25 @@ def valid_id15(number: str) -> bool:
     return True
 
 
+# "备案号：", "编码：": a label saying the number is some other number.
+_NUMBER_LABEL_RE = re.compile(r"(?:号|號|号码|编码|代码|序号|码)[：:\s]*\Z")
+
+
 def id_numbers(text: str, lo: int, hi: int, *, today: date) -> Iterator[Candidate]:
     for m in ID18_RE.finditer(text, lo, hi):
-        if not _glued_before(text, m.start()) and valid_id_number(_digits(m.group()).upper(), today=today):
+        number = _digits(m.group()).upper().replace("×", "X")
+        if not _glued_before(text, m.start()) and valid_id_number(number, today=today):
             yield m.start(), m.end(), Kind.ID_NUMBER, HIGH
-    if _cue_before(text, hi, lexicon.ID_CUES, hi - lo + CUE_WINDOW):
-        for m in ID15_RE.finditer(text, lo, hi):
-            if (
-                not _glued_before(text, m.start())
-                and _cue_before(text, m.start(), lexicon.ID_CUES)
-                and valid_id15(m.group())
-            ):
-                yield m.start(), m.end(), Kind.ID_NUMBER, LOW
+    for m in ID15_RE.finditer(text, lo, hi):
+        start = m.start()
+        if _glued_before(text, start) or not valid_id15(m.group()):
+            continue
+        if not _cue_before(text, start, lexicon.ID_CUES) and (
+            _cue_before(text, start, lexicon.BANK_CUES + lexicon.NOT_ID15_CUES)
+            or _NUMBER_LABEL_RE.search(text, max(0, start - 6), start)
+        ):
+            continue
+        yield start, m.end(), Kind.ID_NUMBER, LOW
 
 
 # Registration authority, organisation type, a six-digit division code (first digit 1-8), the
@@ -158,9 +168,9 @@ def bank_cards(text: str, lo: int, hi: int) -> Iterator[Candidate]:
 # ---------------------------------------------------------------- telephones
 
 # 1[3-9]x, then 4 and 4 digits, optionally +86/0086/86 in front and the groups split 3-4-4 by the
-# same space or hyphen. Not when a unit follows (13812345678元 is an amount).
+# same space, hyphen or dot (139.1234.5678). Not when a unit follows (13812345678元 is an amount).
 MOBILE_RE = re.compile(
-    r"(?:(?:[+＋]|00)?86[ \-]?)?1[3-9][0-9](?P<s>[ \-]?)[0-9]{4}(?P=s)[0-9]{4}(?![0-9A-Za-z%％元万亿]|\.[0-9])"
+    r"(?:(?:[+＋]|00)?86[ \-]?)?1[3-9][0-9](?P<s>[ \-.]?)[0-9]{4}(?P=s)[0-9]{4}(?![0-9A-Za-z%％元万亿]|\.[0-9])"
 )
 
 
@@ -227,12 +237,12 @@ def passports(text: str, lo: int, hi: int) -> Iterator[Candidate]:
 
 # ---------------------------------------------------------------- numbers in windows
 
-# Every number the detectors above look for holds a run of at least seven digits (single spaces
-# or hyphens allowed between them). A looser pattern finds those runs in one pass (a digit, then
-# six or more digits, spaces or hyphens: 470 MB/s, where the exact "seven digits" pattern runs at
-# 230); the detectors then run only on a window around each, wide enough for a "+86 (0551) "
+# Every number the detectors above look for holds a run of at least seven digits (single spaces,
+# hyphens or dots allowed between them). A looser pattern finds those runs in one pass (a digit,
+# then six or more digits, spaces, hyphens or dots: 470 MB/s, where the exact "seven digits"
+# pattern runs at 230); the detectors then run only on a window around each, wide enough for a "+86 (0551) "
 # before the run and an extension after it.
-NUMBER_RUN_RE = re.compile(r"[0-9][0-9 \-]{6,}")
+NUMBER_RUN_RE = re.compile(r"[0-9][0-9 \-.]{6,}")
 WINDOW_BEFORE = 16
 WINDOW_AFTER = 12
 
@@ -342,7 +352,7 @@ COLON_RE = re.compile("[：:]")
 # A table cell holding only a label, the value in the next cell: tab-separated, or one cell a
 # line as DOCX tables come out of text extraction ("姓名\n张三").
 CELL_LABEL_RE = re.compile(
-    "(?:" + "|".join(sorted(lexicon.NAME_CUES + lexicon.ADDRESS_CUES, key=len, reverse=True)) + ")"
+    "(?:" + "|".join(sorted(lexicon.CELL_NAME_LABELS + lexicon.ADDRESS_CUES, key=len, reverse=True)) + ")"
     r"[ \u3000]*(?:\t|\r?\n)"
 )
 _CELL_LABEL_MAX = 8  # "申请人姓名", "家庭住址": a longer cell is a sentence ending in a label word
@@ -389,6 +399,37 @@ def _labelled_address(candidate: str) -> str | None:
     return address
 
 
+_ORG_PREMISES_RE = re.compile("(?:" + "|".join(lexicon.ORG_ADDRESS_CUES) + r")[：:\s]*\Z")
+_BARE_ADDRESS_LABEL_RE = re.compile(r"(?<![住家籍讯信系寄])地址[：:\s]*\Z")
+_ORG_NAME_RE = re.compile(r"名称[：:][^\n]{2,40}?(?:" + "|".join(lexicon.ORG_NAME_ENDINGS) + ")")
+_ORG_BLOCK_LINES = 2
+
+
+# What makes an address somebody's home even in an organisation's block (a small company
+# registered at a flat): a room, a unit, a village group, a housing estate.
+_RESIDENTIAL_RE = re.compile(r"室|户|单元|[0-9]组|小区|公寓|花园|家园|新村|村")
+
+
+def _organisation_address(text: str, start: int, address: str) -> bool:
+    """True when ``address``, at ``start``, is an organisation's: after a premises label
+    ("经营场所："), or after a bare "地址：" in the block of an organisation, whose credit code or
+    name ("名称：某某有限公司") is on one of the two lines before; and not residential."""
+    if _RESIDENTIAL_RE.search(address):
+        return False
+    before = text[max(0, start - 16) : start]
+    if _ORG_PREMISES_RE.search(before):
+        return True
+    if not _BARE_ADDRESS_LABEL_RE.search(before):
+        return False
+    block_start = text.rfind("\n", 0, start)
+    for _ in range(_ORG_BLOCK_LINES):
+        if block_start <= 0:
+            break
+        block_start = text.rfind("\n", 0, block_start)
+    block = text[max(block_start + 1, start - 200) : start]
+    return any(cue in block for cue in lexicon.ORG_BLOCK_CUES) or _ORG_NAME_RE.search(block) is not None
+
+
 def _field_value(text: str, label: str, pos: int) -> Candidate | None:
     """The name or address that follows ``label`` from ``pos`` on, if there is one."""
     while pos < len(text) and text[pos] in _BLANKS:
@@ -400,8 +441,21 @@ def _field_value(text: str, label: str, pos: int) -> Candidate | None:
     if label.endswith(lexicon.ADDRESS_CUES):
         m = _ADDRESS_RE.match(text, pos)
         address = _labelled_address(m.group()) if m else None
+        if address and _organisation_address(text, pos, address):
+            return None
         return (pos, pos + len(address), Kind.ADDRESS, LOW) if address else None
     return None
+
+
+def _more_names(text: str, pos: int) -> Iterator[Candidate]:
+    """The names that follow a labelled name in a list ("成员：张三、李四、王五"): each item
+    must be a name, whole."""
+    while pos < len(text) and text[pos] == "、":
+        m = _NAME_RE.match(text, pos + 1)
+        if m is None or _person_name(m.group()) != m.group():
+            return
+        yield m.start(), m.end(), Kind.PERSON_NAME, LOW
+        pos = m.end()
 
 
 def labelled_fields(text: str) -> Iterator[Candidate]:
@@ -414,29 +468,168 @@ def labelled_fields(text: str) -> Iterator[Candidate]:
             found = _field_value(text, label, colon.end())
             if found:
                 yield found
-    for cell in CELL_LABEL_RE.finditer(text):
-        cell_start = max(text.rfind("\t", 0, cell.start()), text.rfind("\n", 0, cell.start())) + 1
-        label = text[cell_start : cell.end()].strip()
-        if len(label) <= _CELL_LABEL_MAX:
-            found = _field_value(text, label, cell.end())
-            if found:
-                yield found
+                if found[2] is Kind.PERSON_NAME:
+                    yield from _more_names(text, found[1])
+    yield from _label_words(text)
+
+
+def _cell_label_value(text: str, m: re.Match) -> Candidate | None:
+    """The value in the cell after a cell holding only a label ("姓名\t张三", "住址\n…")."""
+    cell = CELL_LABEL_RE.match(text, m.start())
+    if cell is None:
+        return None
+    cell_start = max(text.rfind("\t", 0, cell.start()), text.rfind("\n", 0, cell.start())) + 1
+    label = text[cell_start : cell.end()].strip()
+    return _field_value(text, label, cell.end()) if len(label) <= _CELL_LABEL_MAX else None
+
+
+# "负责人王强，电话…": a few labels are followed by a name without a colon; the name must fill
+# what comes before the next punctuation, blank or contact word.
+_NO_COLON_NAME_RE = re.compile(
+    "(?:" + "|".join(lexicon.NAME_CUES_NO_COLON) + ")"
+    r"(?P<name>[" + HAN + r"·•]{2,8}?)(?=[，,。；;、：:\s（(于在因系]|电话|手机|联系|身份|住址|\Z)"
+)
+
+
+def _name_without_colon(text: str, pos: int) -> Candidate | None:
+    m = _NO_COLON_NAME_RE.match(text, pos)
+    if m is None or _person_name(m.group("name")) != m.group("name"):
+        return None
+    return m.start("name"), m.end("name"), Kind.PERSON_NAME, LOW
+
+
+# Tables as text extraction writes them: a row a line, cells split by tabs or by runs of
+# spaces (DOCX and PDF tables), or by single spaces when nothing wider splits the header. Under
+# a header cell that names people ("姓名", "负责人"), each cell of a row with as many cells
+# as the header is a name if it reads as one.
+_NO_COLON_CUES = frozenset(lexicon.NAME_CUES_NO_COLON)
+_HEADER_WORDS = frozenset(lexicon.NAME_HEADERS)
+# One pass finds the label words of table cells ("姓名\t张三"), the cues of names without a
+# colon and the name headers of tables: a pass of an alternation of words costs about as much
+# as the words' first characters are common, whatever the number of words.
+_LABEL_WORD_RE = re.compile(
+    "|".join(
+        sorted(
+            set(
+                lexicon.CELL_NAME_LABELS
+                + lexicon.ADDRESS_CUES
+                + lexicon.NAME_CUES_NO_COLON
+                + lexicon.NAME_HEADERS
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+_WIDE_CELLS = re.compile(r"[^\t\r\u3000 ]+(?: [^\t\r\u3000 ]+)*")
+_NARROW_CELLS = re.compile(r"[^\t\r\u3000 ]+")
+_HEADER_CELL_MAX = 8  # "申请人姓名", "项目负责人": a longer cell is a sentence
+_HEADER_LINE_MAX = 300  # a table's header row; a longer line is a paragraph
+
+
+def _cells(pattern: re.Pattern, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, lo, hi)]
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
+def _table_column_names(text: str, line_start: int, found: list[Candidate]) -> int:
+    """Names in the column under a name header on the line at ``line_start``, appended to
+    ``found``; returns where the table ends (``line_start`` when the line is no header)."""
+    line_end = _line_end(text, line_start)
+    if line_end - line_start > _HEADER_LINE_MAX:
+        return line_start
+    for pattern in (_WIDE_CELLS, _NARROW_CELLS):
+        header = _cells(pattern, text, line_start, line_end)
+        if len(header) >= 2:
+            break
+    else:
+        return line_start
+    column = next(
+        (
+            i
+            for i, (c_start, c_end) in enumerate(header)
+            if c_end - c_start <= _HEADER_CELL_MAX and text[c_start:c_end].endswith(lexicon.NAME_HEADERS)
+        ),
+        None,
+    )
+    if column is None:
+        return line_start
+    pos = line_end + 1
+    while pos < len(text):
+        end = _line_end(text, pos)
+        row = _cells(pattern, text, pos, end)
+        if len(row) < 2:
+            break
+        if len(row) == len(header):
+            c_start, c_end = row[column]
+            cell = text[c_start:c_end]
+            if _person_name(cell) == cell:
+                found.append((c_start, c_end, Kind.PERSON_NAME, LOW))
+        pos = end + 1
+    return pos
+
+
+def _label_words(text: str) -> list[Candidate]:
+    """Values in the cell after a label cell, names after a cue without a colon ("负责人王强，")
+    and in table columns under a name header ("序号\t姓名\t…")."""
+    found: list[Candidate] = []
+    done = -1  # the end of the last table read: a header found again inside it is skipped
+    for m in _LABEL_WORD_RE.finditer(text):
+        word = m.group()
+        after = text[m.end() : m.end() + 1]
+        if after in "\t\r\n \u3000":
+            value = _cell_label_value(text, m)
+            if value:
+                found.append(value)
+        if word in _NO_COLON_CUES:
+            name = _name_without_colon(text, m.start())
+            if name:
+                found.append(name)
+        if word in _HEADER_WORDS or word.endswith(lexicon.NAME_HEADERS):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if line_start >= done:
+                done = max(done, _table_column_names(text, line_start, found))
+    return found
 
 
 # A name in the cell or clause just before an ID number ("张三\t110101…", "张三，身份证号：…"),
 # as in relief lists and registers: the ID number is the label.
 _NAME_BEFORE_ID_RE = re.compile(
-    r"(?P<run>[" + HAN + r"]{2,6})(?P<sep>[\t |，,、（(]{1,3}|\r?\n)"
+    r"(?P<run>[" + HAN + r"·•]{2,16})(?P<sep>[\t |，,、（(]{1,3}|\r?\n)"
     r"(?:(?:公民)?身份(?:证|證)?(?:号码|號碼|号|號)?[：: ]?)?\Z"
 )
 
 
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff"
+
+
+# An identity number already masked in a list ("340104********1234"): not a finding, but the
+# name beside it still is one.
+MASKED_ID_RE = re.compile(r"[1-8][0-9]{5}[*＊]{4,10}[0-9]{2,4}[0-9Xx]?(?![0-9A-Za-z*])")
+
+
+def masked_id_starts(text: str) -> list[int]:
+    if "*" not in text and "＊" not in text:  # one character: a memchr, not a substring search
+        return []
+    return [m.start() for m in MASKED_ID_RE.finditer(text)]
+
+
 def names_before_ids(text: str, id_starts: list[int]) -> Iterator[Candidate]:
     for id_start in id_starts:
-        m = _NAME_BEFORE_ID_RE.search(text, max(0, id_start - 16), id_start)
+        m = _NAME_BEFORE_ID_RE.search(text, max(0, id_start - 24), id_start)
         if m is None:
             continue
         run = m.group("run")
+        if "·" in run or "•" in run:  # a transliterated name: the whole run or nothing
+            line_start = m.start("run")
+            if _person_name(run) == run and (not line_start or not _is_han(text[line_start - 1])):
+                yield line_start, m.end("run"), Kind.PERSON_NAME, LOW
+            continue
         if "\n" in m.group("sep"):
             # across a line break (one table cell a line), only a name that fills its line
             line_start = m.start("run")
@@ -497,4 +690,6 @@ def addresses(text: str) -> Iterator[Candidate]:
             start += 1  # "2024年3月在…": a year glued before the place is not part of it
         if street - start < 2:  # "路1号" alone: too little to call it an address
             continue
-        yield start, _ADDRESS_ROOM.match(text, m.end()).end(), Kind.ADDRESS, LOW
+        end = _ADDRESS_ROOM.match(text, m.end()).end()
+        if not _organisation_address(text, start, text[start:end]):
+            yield start, end, Kind.ADDRESS, LOW

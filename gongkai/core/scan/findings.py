@@ -22,10 +22,13 @@ class Kind(StrEnum):
 
 class Confidence(StrEnum):
     """HIGH: a checksum, a fixed format or an unambiguous marking. LOW: a cue-based guess
-    (names, addresses, numbers without a checksum) that a reviewer should look at."""
+    (names, addresses, numbers without a checksum) that a reviewer should look at. PUBLIC: a
+    value that is public by nature (a company's credit code), not personal data; reported only
+    when ``scan_text(..., public=True)`` asks for it, never something to settle."""
 
     HIGH = "high"
     LOW = "low"
+    PUBLIC = "public"
 
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(Kind)}

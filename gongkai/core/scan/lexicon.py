@@ -29,6 +29,7 @@ NAME_CUES = (
     "当事人",
     "法定代表人",
     "负责人",
+    "经营者",
     "经办人",
     "承办人",
     "委托代理人",
@@ -45,6 +46,62 @@ NAME_CUES = (
     "被告",
     "第三人",
     "患者",
+    "值班人员",
+    "值班人",
+    "带班领导",
+    "联络员",
+    "经手人",
+    "填报人",
+    "审核人",
+    "成员",
+    "专家",
+)
+# Labels after which a name is believed without a colon ("负责人王强，电话…"), when the name
+# fills what comes before the next punctuation or contact word.
+NAME_CUES_NO_COLON = ("联系人", "负责人", "经营者", "法定代表人", "当事人")
+# The labels looked for as table cells ("姓名\t张三", "住址\n…"): a subset of the name and address
+# labels (the others — 原告, 成员, 专家… — head cells too rarely to pay for a pass over every
+# text; they are read after a colon).
+CELL_NAME_LABELS = tuple(
+    cue
+    for cue in NAME_CUES
+    if cue
+    not in (
+        "第三人",
+        "原告",
+        "被告",
+        "患者",
+        "代理人",
+        "委托代理人",
+        "承办人",
+        "值班人员",
+        "值班人",
+        "带班领导",
+        "审核人",
+        "填报人",
+        "经手人",
+        "成员",
+        "专家",
+    )
+)
+# Column headers of a table (text rows, cells split by tabs or runs of spaces) whose cells
+# below hold a person's name.
+NAME_HEADERS = (
+    "姓名",
+    "申请人",
+    "联系人",
+    "负责人",
+    "经营者",
+    "法定代表人",
+    "当事人",
+    "户主",
+    "被处罚人",
+    "项目负责人",
+    "项目经理",
+    "获奖人",
+    "参保人",
+    "救助对象",
+    "受助人",
 )
 # Words that end a name written without punctuation after it ("联系人：张三电话：…").
 AFTER_NAME = (
@@ -122,6 +179,36 @@ ADDRESS_CUES = (
     "办公地址",
     "地址",
 )
+# Labels of an organisation's premises: the address after one is not a person's.
+ORG_ADDRESS_CUES = (
+    "经营场所",
+    "营业场所",
+    "经营地址",
+    "注册地址",
+    "单位地址",
+    "公司地址",
+    "生产地址",
+    "生产场所",
+    "办公地点",
+    "项目地点",
+    "开标地点",
+    "建设地点",
+)
+# On the lines before a bare "地址：", these say whose address it is: an organisation's.
+ORG_BLOCK_CUES = ("统一社会信用代码", "组织机构代码", "营业执照", "单位名称", "供应商名称", "机构名称")
+ORG_NAME_ENDINGS = (
+    "公司",
+    "厂",
+    "商行",
+    "中心",
+    "合作社",
+    "事务所",
+    "研究院",
+    "医院",
+    "学校",
+    "协会",
+    "银行",
+)
 # Words that end an address written without punctuation after it.
 AFTER_ADDRESS = ("电话", "联系", "邮编", "邮政编码", "手机", "传真", "邮箱", "电子邮", "网址", "身份", "姓名")
 # An address must contain one of these to be believed.
@@ -132,6 +219,21 @@ BANK_CUES = ("卡号", "账号", "帐号", "银行", "账户", "帐户", "开户
 PHONE_CUES = ("电话", "传真", "座机", "固话", "联系方式", "Tel", "TEL", "tel", "Fax", "FAX")
 PASSPORT_CUES = ("护照", "護照", "Passport", "PASSPORT", "passport")
 ID_CUES = ("身份证", "身份證", "公民身份号码", "证件号")
+# Labels of 15-digit numbers that are not identity numbers (old business registration numbers,
+# orders, serials): an unlabelled 15-digit number after one of these is what the label says.
+NOT_ID15_CUES = (
+    "注册号",
+    "註冊號",
+    "营业执照",
+    "执照号",
+    "编号",
+    "编码",
+    "订单",
+    "单号",
+    "流水号",
+    "批号",
+    "序列号",
+)
 
 # First two digits of resident ID numbers (GB/T 2260 provinces; 71 Taiwan, 81/82 Hong Kong and
 # Macao residence permits, 83 Taiwan residents' permits, 91 none).

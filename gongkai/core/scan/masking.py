@@ -28,7 +28,7 @@ def _keep(value: str, head: int, tail: int) -> str:
 
 
 def _mask_id(text: str) -> str:
-    return _keep(_NOT_ALNUM.sub("", text).upper(), 6, 4)
+    return _keep(_NOT_ALNUM.sub("", text.replace("×", "X")).upper(), 6, 4)
 
 
 def _mask_mobile(text: str) -> str:

@@ -329,7 +329,9 @@ def positives(g: Gen) -> list[dict]:
                 "\n法定代表人：",
                 ("person_name", legal),
                 "\n地址：",
-                ("address", addr),
+                # A company's address is not personal data (issue 17) unless it is somebody's
+                # home: a flat, a village group (a company registered where its owner lives).
+                ("address", addr) if re.search(r"室|[0-9]组|小区|公寓|花园|家园|新村|村", addr) else addr,
                 f"\n你单位于{g.date_cn()}超标排放大气污染物，罚款人民币{g.r.randrange(2, 50)}万元。",
             )
         )
@@ -866,7 +868,8 @@ def _matches(kind: str, label: tuple[str, int, int], finding) -> bool:
 def evaluate(cases: list[dict]) -> Score:
     score = Score()
     for case in cases:
-        findings = scan_text(case["text"])
+        # Credit codes are labelled in the sample: count them too (they are reported on request).
+        findings = scan_text(case["text"], public=True)
         used = set()
         for label in _label_spans(case):
             kind = label[0]

@@ -34,11 +34,13 @@ CARD = with_luhn("622202123456789012")  # 19 digits, UnionPay
 
 
 def found(text: str) -> list[tuple[str, str]]:
-    return [(f.kind.value, f.text) for f in scan_text(text)]
+    """What the scan reports, credit codes included (``public=True``): the detectors' tests
+    check that a credit code is read as one, whether or not it is reported."""
+    return [(f.kind.value, f.text) for f in scan_text(text, public=True)]
 
 
 def kinds(text: str) -> set[str]:
-    return {f.kind.value for f in scan_text(text)}
+    return {f.kind.value for f in scan_text(text, public=True)}
 
 
 # ---------------------------------------------------------------- ID numbers
@@ -90,6 +92,15 @@ def test_an_old_fifteen_digit_id_number_is_found_only_after_its_label():
 
 def test_a_valid_credit_code_is_found():
     assert found(f"统一社会信用代码：{USCC}。") == [("uscc", USCC)]
+
+
+def test_a_credit_code_is_public_not_personal_data():
+    # Issue 17: a company's credit code is not personal data; it is reported only on request,
+    # then as PUBLIC, and never hides a real finding beside it.
+    text = f"某某建设有限公司（统一社会信用代码：{USCC}），联系电话：13912345678。"
+    assert [f.kind.value for f in scan_text(text)] == ["mobile"]
+    uscc = [f for f in scan_text(text, public=True) if f.kind is Kind.USCC]
+    assert [(f.text, f.confidence) for f in uscc] == [(USCC, Confidence.PUBLIC)]
 
 
 def test_a_credit_code_with_a_wrong_check_character_is_not_reported():
@@ -386,3 +397,140 @@ def test_text_without_findings_gives_an_empty_list():
 def test_the_full_value_stays_out_of_a_findings_repr():
     (finding,) = scan_text(f"身份证号码：{ID}")
     assert ID not in repr(finding)
+
+
+# ---------------------------------------------------------------- issue 17: fewer misses
+
+ID_X = with_id_check("11010119900307125")  # ends in X
+assert ID_X.endswith("X")
+
+
+@pytest.mark.parametrize("cut", [6, 10, 14, 17])
+def test_an_id_number_broken_by_a_line_break_is_found_whole(cut):
+    broken = ID[:cut] + "\n" + ID[cut:]
+    text = f"当事人：张三，身份证号码：{broken}，住所地不详。"
+    (finding,) = [f for f in scan_text(text) if f.kind is Kind.ID_NUMBER]
+    assert finding.text == broken and finding.excerpt == "110105********002X"
+    assert finding.confidence is Confidence.HIGH
+
+
+def test_an_id_number_broken_over_two_lines_with_blanks_and_crlf_is_found():
+    broken = f"{ID[:8]}  \r\n  {ID[8:15]}\n{ID[15:]}"
+    assert found(f"身份证：{broken}") == [("id_number", broken)]
+
+
+@pytest.mark.parametrize("cut", [3, 7])
+def test_a_mobile_broken_by_a_line_break_is_found_whole(cut):
+    mobile = "13912345678"
+    broken = mobile[:cut] + "\n" + mobile[cut:]
+    assert found(f"联系电话：{broken}。") == [("mobile", broken)]
+
+
+def test_numbers_on_consecutive_lines_are_not_joined_into_one():
+    # Two lines each ending and starting with digits: a date and a count, a list of numbers.
+    assert found("2024\n13812345\n统计年度2023\n5678") == []
+    assert found(f"{ID}\n{ID}") == [("id_number", ID), ("id_number", ID)]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"{ID_X[:6]}-{ID_X[6:14]}-{ID_X[14:]}",
+        f"{ID_X[:6]} {ID_X[6:14]} {ID_X[14:]}",
+        f"{ID_X[:6]}-{ID_X[6:10]}-{ID_X[10:14]}-{ID_X[14:]}",
+        f"{ID_X[:6]} {ID_X[6:10]} {ID_X[10:14]} {ID_X[14:]}",
+    ],
+)
+def test_an_id_number_grouped_with_hyphens_or_spaces_is_found(written):
+    (finding,) = scan_text(f"身份证号：{written}")
+    assert finding.kind is Kind.ID_NUMBER and finding.text == written
+    assert finding.excerpt == "110101********125X"
+
+
+def test_an_id_number_with_times_for_x_is_found_and_masked_with_x():
+    written = ID_X[:-1] + "×"
+    (finding,) = scan_text(f"{written}号")
+    assert finding.kind is Kind.ID_NUMBER and finding.text == written
+    assert finding.excerpt == "110101********125X"
+
+
+def test_an_unlabelled_15_digit_id_number_with_a_real_birth_date_is_found():
+    assert found("张三 330106850307123 男") == [("person_name", "张三"), ("id_number", "330106850307123")]
+    (finding,) = [f for f in scan_text("330106850307123") if f.kind is Kind.ID_NUMBER]
+    assert finding.confidence is Confidence.LOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "330106851307123",  # month 13
+        "330106850230123",  # 30 February
+        "990106850307123",  # no such province
+        "注册号：330106850307123",  # an old business registration number
+        "采购计划备案号：330106850307123",
+        "账号：330106850307123",
+    ],
+)
+def test_a_15_digit_number_that_is_not_an_id_number_is_not_reported(text):
+    assert "id_number" not in kinds(text)
+
+
+@pytest.mark.parametrize("written", ["139.1234.5678", "139-1234-5678", "139 1234 5678"])
+def test_a_mobile_grouped_by_dots_hyphens_or_spaces_is_found(written):
+    assert found(f"手机：{written}。") == [("mobile", written)]
+
+
+def test_dotted_numbers_that_are_not_mobiles_are_not_reported():
+    assert found("版本号139.1234.56，增长率13.91234%，2024.12.31") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("联系人：王小明，电话：0551-65123456", "王小明"),
+        ("经营者：李四  身份证号码见附件", "李四"),
+        ("负责人王强，电话13912345678", "王强"),
+        ("项目负责人：赵六", "赵六"),
+        ("联系人张三丰电话", "张三丰"),
+        ("经查，当事人王静于2026年6月15日在本市销售过期食品。", "王静"),
+        ("值班人员：何东芳，手机：15786884068", "何东芳"),
+    ],
+)
+def test_names_after_contact_and_business_labels_are_found(text, name):
+    assert ("person_name", name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["负责人应当履行职责", "联系人员在现场", "当事人陈述申辩的权利", "联系人：王科长"]
+)
+def test_label_words_in_sentences_are_not_names(text):
+    assert "person_name" not in kinds(text)
+
+
+def test_every_name_of_a_list_after_a_label_is_found():
+    text = "评审委员会成员：蔡磊海、张桂、欧阳明（组长）。"
+    assert found(text) == [("person_name", n) for n in ("蔡磊海", "张桂", "欧阳明")]
+
+
+@pytest.mark.parametrize("sep", ["\t", "    ", " "])
+def test_names_in_a_table_column_under_a_name_header_are_found(sep):
+    rows = [["序号", "姓名", "工作单位", "评审专业"], ["1", "李明", "江州市恒通建设工程有限公司", "建筑工程"]]
+    rows += [["2", "欧阳娜", "江西瑞丰食品有限公司", "食品工程"], ["3", "王某某", "江州市某局", "造价"]]
+    text = "职称评审通过人员名单\n" + "\n".join(sep.join(row) for row in rows) + "\n\n公示期五个工作日。"
+    assert found(text) == [("person_name", "李明"), ("person_name", "欧阳娜")]
+
+
+def test_names_beside_masked_id_numbers_in_a_list_are_found():
+    text = "序号\n姓名\n身份证号码\n1\n张丽\n340104********1234\n2\n古丽娜尔·吐尔逊\n440106********4602\n"
+    assert found(text) == [("person_name", "张丽"), ("person_name", "古丽娜尔·吐尔逊")]
+
+
+def test_an_organisations_premises_are_not_a_persons_address_but_a_home_is():
+    company = (
+        "供应商名称：江州市恒通建设工程有限公司\n统一社会信用代码：{}\n地址：江州市浔阳区九华门路163号10楼\n"
+    )
+    assert "address" not in kinds(company.format(USCC))
+    assert "address" not in kinds("经营场所：江州市浔阳区湓浦路72号\n")
+    home = "当事人：江州市恒达建材有限公司\n统一社会信用代码：{}\n地址：江州市浔阳区翠湖公寓28栋1156室\n"
+    assert "address" in kinds(home.format(USCC))
+    assert "address" in kinds("经营者：李四\n住址：江州市浔阳区湓浦路72号\n")

@@ -97,6 +97,7 @@ def run_scan(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.mark.django_db
 def test_json_lists_the_findings_of_every_file_with_masked_excerpts(tmp_path):
     a = tmp_path / "a.txt"
     a.write_text(f"身份证号码：{ID}", encoding="utf-8")
@@ -114,6 +115,7 @@ def test_json_lists_the_findings_of_every_file_with_masked_excerpts(tmp_path):
     assert ID not in out and MOBILE not in out
 
 
+@pytest.mark.django_db
 def test_without_json_each_finding_is_a_line_file_kind_offsets_excerpt(tmp_path):
     a = tmp_path / "a.txt"
     a.write_text(f"联系人：张三\n手机：{MOBILE}", encoding="utf-8")
@@ -125,6 +127,7 @@ def test_without_json_each_finding_is_a_line_file_kind_offsets_excerpt(tmp_path)
     assert "2 finding(s) in 1 file(s)" in err
 
 
+@pytest.mark.django_db
 def test_no_findings_is_still_success(tmp_path):
     a = tmp_path / "a.txt"
     a.write_text("2024年全市地区生产总值增长6.5%。", encoding="utf-8")
@@ -132,11 +135,39 @@ def test_no_findings_is_still_success(tmp_path):
     assert json.loads(out) == {"findings": []}
 
 
+@pytest.mark.django_db
 def test_a_bad_file_among_good_ones_fails_the_command_naming_it(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text(f"手机：{MOBILE}", encoding="utf-8")
     with pytest.raises(CommandError, match="missing.pdf: no such file"):
         run_scan(good, tmp_path / "missing.pdf")
+
+
+@pytest.mark.django_db
+def test_the_directorys_own_contact_details_are_not_reported_unless_all_is_asked(tmp_path):
+    from gongkai.agencies.models import DisclosureOffice
+    from gongkai.catalogue.tests.factories import make_agency
+
+    DisclosureOffice.objects.create(
+        agency=make_agency(),
+        name="测试市人民政府办公室",
+        phone="0551-62999999",
+        fax="0551-62999998",
+        email="gkb@test.gov.cn",
+        address="安徽省合肥市蜀山区长江西路100号",
+    )
+    notice = tmp_path / "notice.txt"
+    notice.write_text(
+        "联系电话：（0551）62999999，传真：0551 6299 9998，邮箱：GKB@test.gov.cn，"
+        "地址：合肥市长江西路100号政务服务中心三楼。\n"
+        f"举报人手机：{MOBILE}，住址：合肥市长江西路100号3栋201室。",
+        encoding="utf-8",
+    )
+    out, _ = run_scan(notice, "--json")
+    assert [f["kind"] for f in json.loads(out)["findings"]] == ["mobile", "address"]
+    out, _ = run_scan(notice, "--json", "--all")
+    kinds_all = [f["kind"] for f in json.loads(out)["findings"]]
+    assert kinds_all.count("landline") == 2 and "email" in kinds_all and kinds_all.count("address") == 2
 
 
 def _django_admin(tmp_path, *args) -> subprocess.CompletedProcess:

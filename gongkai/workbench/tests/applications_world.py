@@ -112,6 +112,9 @@ def apps_fixture(db) -> AppWorld:
     services.correction_request(
         application=lapsed, items=["请写明合同名称"], days=5, on=long_ago + timedelta(days=1), actor=clerk
     )
+    services.notice_receipt_record(  # the applicant's 5 days run from the return receipt
+        application=lapsed, notice="correction", on=long_ago + timedelta(days=3), method="post", actor=clerk
+    )
     return AppWorld(
         a=a,
         b=b,

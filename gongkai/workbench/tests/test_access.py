@@ -11,13 +11,44 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from gongkai.agencies.models import Role
+from gongkai.catalogue.attachments import attachment_add
 from gongkai.catalogue.tests.samples import make_pdf
+from gongkai.publishing.models import ImagePage, ManualRedaction
 from gongkai.publishing.tests.factories import draft, make_staff
 from gongkai.workbench import urls as workbench_urls
 
 from .conftest import World
 
 pytestmark = pytest.mark.django_db
+
+
+def _office_pdf(w: World):
+    """A PDF attachment on the record the office head is reviewing (made once per world)."""
+    if not hasattr(w, "office_pdf"):
+        w.office_pdf = attachment_add(
+            document=w.at_office.document, data=make_pdf("Checklist"), filename="检查表.pdf", actor=w.a.clerk
+        )
+    return w.office_pdf
+
+
+def _manual(w: World):
+    if not hasattr(w, "manual"):
+        w.manual = ManualRedaction.objects.create(
+            submission=w.at_office,
+            kind=ManualRedaction.VALUE,
+            value=w.finding.value,
+            ground="personal_data",
+            created_by=w.a.office_head,
+        )
+    return w.manual
+
+
+def _held(w: World):
+    if not hasattr(w, "held"):
+        w.held = ImagePage.objects.create(
+            submission=w.at_office, attachment=_office_pdf(w), page=1, reason="扫描页", method=ImagePage.HELD
+        )
+    return w.held
 
 
 @dataclass
@@ -63,12 +94,30 @@ STAFF_URLS = [
     StaffUrl("finding_settle", kwargs=lambda w: {"pk": w.at_office.pk, "finding_pk": w.finding.pk}, method="post",
              ok=302, user=lambda w: w.a.office_head,
              data=lambda w: {f"finding-{w.finding.pk}-decision": "redact"}),
+    StaffUrl("findings_settle_value", kwargs=lambda w: {"pk": w.at_office.pk, "finding_pk": w.finding.pk},
+             method="post", ok=302, user=lambda w: w.a.office_head,
+             data=lambda w: {f"finding-{w.finding.pk}-decision": "redact"}),
     StaffUrl("attachment_upload", kwargs=lambda w: {"pk": w.drafted.pk}, method="post", ok=302, data=lambda w: {
         "attachment-file": SimpleUploadedFile("名单.pdf", make_pdf("List"), content_type="application/pdf"),
     }),
     StaffUrl("attachment_download", kwargs=lambda w: {"pk": w.drafted.pk, "attachment_pk": w.attachment.pk}),
     StaffUrl("attachment_remove", kwargs=lambda w: {"pk": w.drafted.pk, "attachment_pk": w.attachment.pk},
              method="post", ok=302),
+    # Manual redaction and pictures (issue 17), by the office head settling at_office.
+    StaffUrl("manual_value", kwargs=lambda w: {"pk": w.at_office.pk}, method="post", ok=302,
+             user=lambda w: w.a.office_head,
+             data=lambda w: {"manual_value-value": w.finding.value, "manual_value-ground": "personal_data"}),
+    StaffUrl("manual_area", kwargs=lambda w: {"pk": w.at_office.pk, "attachment_pk": _office_pdf(w).pk},
+             method="post", ok=302, user=lambda w: w.a.office_head,
+             data=lambda w: {f"area-{_office_pdf(w).pk}-{k}": v for k, v in
+                             {"page": 1, "x0": 10, "y0": 10, "x1": 200, "y1": 60, "ground": "personal_data"}.items()}),
+    StaffUrl("manual_remove", kwargs=lambda w: {"pk": w.at_office.pk, "redaction_pk": _manual(w).pk},
+             method="post", ok=302, user=lambda w: w.a.office_head,
+             data=lambda w: {f"remove-{_manual(w).pk}-reason": "误加"}),
+    StaffUrl("image_page_confirm", kwargs=lambda w: {"pk": w.at_office.pk, "image_pk": _held(w).pk},
+             method="post", ok=302, user=lambda w: w.a.office_head),
+    StaffUrl("page_image", kwargs=lambda w: {"pk": w.drafted.pk, "attachment_pk": w.attachment.pk, "page": 1}),
+    StaffUrl("attachment_preview", kwargs=lambda w: {"pk": w.drafted.pk, "attachment_pk": w.attachment.pk}),
     StaffUrl("reading_point_export", outsider_status=200),
     # With an agency out of their scope the outsider gets the form back, not the package.
     StaffUrl("reading_point_export", outsider_status=200, hidden=lambda w: ["PK\x03\x04"],

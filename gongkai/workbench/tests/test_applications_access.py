@@ -67,6 +67,8 @@ APPLICATION_URLS = [
            outsider=lambda w: w.a.unit_head),
     AppUrl("application_detail", hidden=lambda w: [w.received.tracking_no]),
     AppUrl("application_export"),
+    # Revealing the applicant's personal data: the staff handling the case, with a reason.
+    AppUrl("application_reveal", method="post", ok=302, data=lambda w: {"reveal-reason": "邮寄答复书"}),
     # The receipt needs the query code this session registered; even with it, only in scope.
     AppUrl("application_receipt", session=lambda w: {
         QUERY_CODE_SESSION_KEY: {"pk": w.received.pk, "code": "ABCD2345", "shown": True}}),
@@ -85,6 +87,9 @@ APPLICATION_URLS = [
            kwargs=lambda w: {"pk": w.consulting.pk, "consultation_pk": w.consultation.pk},
            data=lambda w: {f"consultation-{w.consultation.pk}-{k}": v
                            for k, v in {"on": TODAY, "answer": "refuse", "reasons": "涉及商业秘密"}.items()}),
+    AppUrl("application_consult_delivered", method="post", ok=302,
+           kwargs=lambda w: {"pk": w.consulting.pk, "consultation_pk": w.consultation.pk},
+           data=lambda w: {f"consultation-{w.consultation.pk}-delivered-on": TODAY}),
     AppUrl("application_extend", method="post", ok=302, user=lambda w: w.a.office_head,
            data=lambda w: {"extension-days": 10, "extension-reason": "需调取档案", "extension-on": TODAY}),
     AppUrl("application_excessive", method="post", ok=302, data=lambda w: {"excessive-on": TODAY}),
@@ -93,6 +98,8 @@ APPLICATION_URLS = [
            data=lambda w: {"later-until": "2099-12-31", "later-reason": "涉及十年档案", "later-on": TODAY}),
     AppUrl("application_fee_notice", method="post", ok=302, data=lambda w: {
         "fee-method": "per_volume", "fee-amount": "10.00", "fee-pages": 31, "fee-on": TODAY}),
+    AppUrl("application_matters", method="post", ok=302, data=lambda w: {
+        "matters-matters": 2, "matters-reason": "两个不同年度的事项", "matters-co_applicants": ""}),
     AppUrl("application_fee_pay", method="post", ok=302,
            kwargs=lambda w: {"pk": w.with_fee.pk, "fee_pk": w.fee.pk},
            data=lambda w: {f"fee-{w.fee.pk}-pay-on": TODAY, f"fee-{w.fee.pk}-pay-amount": "10.00",
@@ -179,7 +186,7 @@ def test_a_reviewer_of_the_agency_reads_but_may_not_act(client, apps):
     client.force_login(apps.a.unit_head)
     url = reverse("workbench:application_detail", kwargs={"pk": apps.received.pk})
     page = client.get(url).content.decode()
-    assert ID_NUMBER in page  # staff of the agency itself see the applicant in full
+    assert ID_NUMBER not in page  # masked: a reviewer does not handle the case (issue 10, §6)
     assert reverse("workbench:application_decide", kwargs={"pk": apps.received.pk}) not in page
     response = client.post(
         reverse("workbench:application_decide", kwargs={"pk": apps.received.pk}),

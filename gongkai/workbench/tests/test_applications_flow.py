@@ -298,6 +298,9 @@ def test_the_whole_file_exports_as_one_zip(client, office):
           {f"letter-{reply.pk}-method": "post", f"letter-{reply.pk}-on": TODAY, f"letter-{reply.pk}-proof": "挂号信XA123"},
           letter_pk=reply.pk)  # fmt: skip
 
+    # The applicant's details are in the zip in full only after the handler reveals them with
+    # a reason (issue 10, §6; test_personal_data.py covers the masked export).
+    _post(client, "application_reveal", application, {"reveal-reason": "归档"})
     response = client.get(_url("application_export", application))
     assert response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as zf:

@@ -121,7 +121,7 @@ def record_decide(request, pk: int):
 def record_finding_settle(request, pk: int, finding_pk: int):
     submission = selectors.submission_for_staff(request.user, pk)
     finding = get_object_or_404(ScanFinding, pk=finding_pk, submission=submission)
-    form = FindingForm(request.POST, prefix=f"finding-{finding.pk}")
+    form = FindingForm(request.POST, prefix=f"finding-{finding.pk}", secrecy=finding.kind == "secrecy_mark")
     if not form.is_valid():
         return render_record(request, submission, finding_forms={finding.pk: form})
     try:
@@ -130,6 +130,7 @@ def record_finding_settle(request, pk: int, finding_pk: int):
             actor=request.user,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
+            ground=form.cleaned_data.get("ground") or "",
         )
     except NotPermitted as exc:
         return forbidden(request, str(exc))

@@ -23,6 +23,7 @@ from ..forms_applications import (
     CaseForm,
     CaseResultForm,
     ConfirmForm,
+    ConsultDeliveredForm,
     ConsultEndForm,
     ConsultForm,
     CorrectionForm,
@@ -36,12 +37,14 @@ from ..forms_applications import (
     FeePayForm,
     FeeWaiveForm,
     LinkForm,
+    MattersForm,
     MergeForm,
     ProvidedFileForm,
     TransferForm,
 )
 from .application_page import (
     case_result_prefix,
+    consultation_delivered_prefix,
     consultation_prefix,
     fee_pay_prefix,
     fee_waive_prefix,
@@ -140,6 +143,18 @@ def application_consult(request, pk: int):
 
 @require_POST
 @staff_required
+def application_consult_delivered(request, pk: int, consultation_pk: int):
+    a = _get(request, pk)
+    consultation = get_object_or_404(Consultation, pk=consultation_pk, application=a)
+    return _act(
+        request, a, ConsultDeliveredForm(request.POST, prefix=consultation_delivered_prefix(consultation.pk)),
+        lambda d: services.consultation_delivered(consultation=consultation, on=d["on"], actor=request.user),
+        _("已登记被征求意见方收到的日期，答复期限自次日起计算。"), "consultations",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
 def application_consult_end(request, pk: int, consultation_pk: int):
     a = _get(request, pk)
     consultation = get_object_or_404(Consultation, pk=consultation_pk, application=a)
@@ -205,6 +220,20 @@ def application_fee_notice(request, pk: int):
 
 @require_POST
 @staff_required
+def application_matters(request, pk: int):
+    a = _get(request, pk)
+    return _act(
+        request, a, MattersForm(request.POST),
+        lambda d: services.application_matters_set(
+            application=a, matters=d["matters"], reason=d["reason"], co_applicants=d["co_applicants"],
+            actor=request.user,
+        ),
+        _("已保存计件和共同申请人。"), "matters",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
 def application_fee_pay(request, pk: int, fee_pk: int):
     a = _get(request, pk)
     fee = get_object_or_404(FeeNotice, pk=fee_pk, application=a)
@@ -265,9 +294,9 @@ def application_provided_file(request, pk: int):
     a = _get(request, pk)
 
     def add(d):
-        upload = d["file"]
+        upload = d["file"]  # on disk past FILE_UPLOAD_MAX_MEMORY_SIZE: inspected and stored in chunks
         return services.provided_file_add(
-            application=a, data=upload.read(), filename=upload.name, redact=d["redact"], actor=request.user
+            application=a, data=upload, filename=upload.name, redact=d["redact"], actor=request.user
         )
 
     form = ProvidedFileForm(request.POST, request.FILES)

@@ -2,8 +2,14 @@
 receipts, notices, consultations, letters and delivery proofs): ``案卷摘要.json`` and
 ``案卷摘要.txt`` (the form, every clock event with its basis, consultations, fees, letters,
 deliveries, files and cases; no hashes or query codes), every letter as PDF under ``文书/`` and
-every file, internal originals included, under ``材料/``."""
+every file, internal originals included, under ``材料/``.
 
+Unless ``full`` (a reveal by the staff handling the case holds: application_reveal.py), the
+applicant's identity number, phone, e-mail, address and postcode are masked in the summary and
+in the letters' text, and the identity proofs are left out (listed with ``"path": null`` and
+``"withheld": true``)."""
+
+import dataclasses
 import io
 import json
 import zipfile
@@ -12,8 +18,10 @@ from django.utils import timezone
 
 from gongkai.applications import letters
 from gongkai.applications.clock import ClockError
-from gongkai.applications.models import Application
+from gongkai.applications.models import Application, ApplicationFile
+from gongkai.applications.personal_data import mask_values
 from gongkai.applications.services import clock_state, letter_rendered
+from gongkai.core.scan.masking import mask
 
 from .. import selectors_applications as selectors
 
@@ -42,7 +50,37 @@ def _label(instance, name: str) -> str:
     return display() if display else getattr(instance, name)
 
 
-def _summary(application: Application, file, letter_paths: dict, file_paths: dict) -> dict:
+PERSONAL_FIELDS = ("id_number", "contact_name", "phone", "email", "address", "postcode")
+
+
+def _masked_applicant(a: Application) -> dict:
+    values = {name: _label(a, name) for name in APPLICANT_FIELDS}
+    values.update(
+        id_number=selectors.masked_id(a) if a.id_number else "",
+        phone=selectors.masked_phone(a.phone),
+        email=mask("email", a.email) if a.email else "",
+        address=mask("address", a.address) if a.address else "",
+        postcode=(a.postcode[:2] + "*" * (len(a.postcode) - 2)) if a.postcode else "",
+    )
+    return values
+
+
+def _letter_text(letter, application: Application, full: bool) -> list[str]:
+    if full:
+        return list(letter.paragraphs)
+    stand_ins = [(getattr(application, name), "***") for name in PERSONAL_FIELDS if name != "contact_name"]
+    return [mask_values(str(p), stand_ins) for p in letter.paragraphs]
+
+
+def _summary(
+    application: Application,
+    file,
+    letter_paths: dict,
+    file_paths: dict,
+    *,
+    full: bool = True,
+    withheld=frozenset(),
+) -> dict:
     a = application
     try:
         clock = clock_state(a)
@@ -54,7 +92,8 @@ def _summary(application: Application, file, letter_paths: dict, file_paths: dic
         "agency": a.agency.name,
         "channel": a.get_channel_display(),
         "applicant_type": a.get_applicant_type_display(),
-        "applicant": {name: _label(a, name) for name in APPLICANT_FIELDS},
+        "applicant": {name: _label(a, name) for name in APPLICANT_FIELDS} if full else _masked_applicant(a),
+        "personal_data": "full" if full else "masked",
         "request": {name: _label(a, name) for name in REQUEST_FIELDS},
         "state": a.get_state_display(),
         "submitted_at": timezone.localtime(a.submitted_at).isoformat(),
@@ -124,7 +163,7 @@ def _summary(application: Application, file, letter_paths: dict, file_paths: dic
                 "created_by": _user(letter.created_by),
                 "superseded": letter.superseded_by_id is not None,
                 "pdf": letter_paths[letter.pk],
-                "text": list(letter.paragraphs),
+                "text": _letter_text(letter, a, full),
             }
             for letter in file.letters
         ],
@@ -147,6 +186,7 @@ def _summary(application: Application, file, letter_paths: dict, file_paths: dic
                 "size": f.size,
                 "added_at": timezone.localtime(f.created_at).isoformat(),
                 "path": file_paths.get(f.pk),
+                **({"withheld": True} if f.pk in withheld else {}),
             }
             for f in file.files
         ],
@@ -188,17 +228,24 @@ def _text(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def application_package(application: Application) -> bytes:
-    """The zip of the whole file. Files missing from storage are listed, never silently left out."""
+def application_package(application: Application, *, full: bool = False) -> bytes:
+    """The zip of the whole file (personal data masked and identity proofs left out unless
+    ``full``). Files missing from storage are listed, never silently left out."""
     file = selectors.application_file(application)
     buffer = io.BytesIO()
     letter_paths, file_paths = {}, {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for n, letter in enumerate(file.letters, start=1):
             path = f"文书/{n:02d}_{_safe(letter.title)}{('_' + _safe(letter.letter_no)) if letter.letter_no else ''}.pdf"
-            zf.writestr(path, letters.letter_pdf(letter_rendered(letter)))
+            rendered = letter_rendered(letter)
+            if not full:
+                rendered = dataclasses.replace(rendered, paragraphs=_letter_text(letter, application, full))
+            zf.writestr(path, letters.letter_pdf(rendered))
             letter_paths[letter.pk] = path
         for n, row in enumerate(file.files, start=1):
+            if not full and row.kind == ApplicationFile.Kind.IDENTITY_PROOF:
+                file_paths[row.pk] = None
+                continue
             path = f"材料/{n:02d}_{_safe(row.get_kind_display())}_{_safe(row.title)}"
             try:
                 with row.file.open("rb") as handle:
@@ -206,7 +253,10 @@ def application_package(application: Application) -> bytes:
             except FileNotFoundError:
                 path = None  # the summary says so: "path": null
             file_paths[row.pk] = path
-        summary = _summary(application, file, letter_paths, file_paths)
+        withheld = (
+            set() if full else {f.pk for f in file.files if f.kind == ApplicationFile.Kind.IDENTITY_PROOF}
+        )
+        summary = _summary(application, file, letter_paths, file_paths, full=full, withheld=withheld)
         zf.writestr("案卷摘要.json", json.dumps(summary, ensure_ascii=False, indent=2))
         zf.writestr("案卷摘要.txt", _text(summary))
     return buffer.getvalue()

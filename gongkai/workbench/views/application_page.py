@@ -4,8 +4,10 @@ with their bound form when something is wrong, so nothing typed is lost."""
 
 from django.utils import timezone
 
+from gongkai.applications import services
 from gongkai.applications.clock import ClockError, EventKind
 from gongkai.applications.models import Application
+from gongkai.applications.personal_data import may_reveal
 from gongkai.applications.rules import OPEN_STATES, ApplicationState
 from gongkai.applications.services import can_approve, can_handle, clock_state
 from gongkai.core.scan.masking import mask
@@ -16,6 +18,7 @@ from ..forms_applications import (
     CaseForm,
     CaseResultForm,
     ConfirmForm,
+    ConsultDeliveredForm,
     ConsultEndForm,
     ConsultForm,
     CorrectionForm,
@@ -29,10 +32,12 @@ from ..forms_applications import (
     FeePayForm,
     FeeWaiveForm,
     LinkForm,
+    MattersForm,
     MergeForm,
     ProvidedFileForm,
     TransferForm,
 )
+from .application_reveal import REVEAL_MINUTES, REVEAL_PREFIX, blank_reveal_form, reveal_reason
 from .common import page
 
 # The query code of the application registered last in this session: {"pk", "code", "shown"}.
@@ -47,6 +52,10 @@ MERGEABLE = (ApplicationState.SUBMITTED, ApplicationState.RECEIVED)
 
 def consultation_prefix(pk: int) -> str:
     return f"consultation-{pk}"
+
+
+def consultation_delivered_prefix(pk: int) -> str:
+    return f"consultation-{pk}-delivered"
 
 
 def fee_pay_prefix(pk: int) -> str:
@@ -72,7 +81,8 @@ def session_query_code(request, application: Application) -> str:
 
 
 def _applicant(application: Application, full: bool) -> dict:
-    """The applicant's details: in full for the agency's own staff, masked for supervisors."""
+    """The applicant's details: masked for everyone, in full only while a reveal by the staff
+    handling the case holds (application_reveal.py)."""
     a = application
     if full:
         return {
@@ -99,7 +109,12 @@ def _permissions(user, application: Application, clock, file) -> dict:
         "approve": approve,
         "confirm": handle and state == ApplicationState.SUBMITTED,
         "correction": handle and state == ApplicationState.RECEIVED and not corrected,
-        "correction_receive": handle and state == ApplicationState.AWAITING_CORRECTION,
+        "correction_receive": handle
+        and (
+            state == ApplicationState.AWAITING_CORRECTION
+            # a late notice (Art. 30 window passed) left the application in hand
+            or (state == ApplicationState.RECEIVED and clock is not None and clock.correction_outstanding)
+        ),
         "consult": handle and state == ApplicationState.RECEIVED,
         "extend": approve and state == ApplicationState.RECEIVED,
         "excessive": handle
@@ -109,6 +124,7 @@ def _permissions(user, application: Application, clock, file) -> dict:
         and state == ApplicationState.RECEIVED
         and any(e.kind == EventKind.EXCESSIVE_REASONS_REQUESTED for e in file.events),
         "fee": handle and state == ApplicationState.RECEIVED,
+        "matters": handle and state == ApplicationState.RECEIVED and not file.fees,
         "decide": handle and state in DECIDABLE,
         "provide": handle and state in FILES_ADDABLE,
         "deliver": handle and state not in (ApplicationState.MERGED, ApplicationState.SUBMITTED),
@@ -140,6 +156,8 @@ ACTION_FORMS = [
     ("excessive", "excessive", "handle", _blank(ExcessiveReasonsForm)),
     ("later", "later", "approve", _blank(ExcessiveLaterDateForm)),
     ("fee", "fee", "handle", _blank(FeeNoticeForm)),
+    ("matters", "matters", "handle",
+     lambda a: MattersForm(initial={"matters": a.matters, "reason": a.matters_reason, "co_applicants": a.co_applicants})),
     ("decide", "decide", "handle", _versioned(DecideForm)),
     ("transfer", "decide", "handle", _versioned(TransferForm)),
     ("provided", "provide", "handle", _blank(ProvidedFileForm)),
@@ -174,6 +192,11 @@ def _attach_item_forms(file, bound: dict, can: dict) -> None:
         if c.end_form is None and c.answered_on is None:
             c.end_form = ConsultEndForm(prefix=prefix)
         c.show_end = can["handle"] and c.end_form is not None
+        sent = bound.get(consultation_delivered_prefix(c.pk))
+        c.delivered_form = sent or ConsultDeliveredForm(prefix=consultation_delivered_prefix(c.pk))
+        c.show_delivered = can["handle"] and (
+            sent is not None or (c.answered_on is None and c.party_received_on is None)
+        )
     for f in file.fees:
         f.is_open = not (f.paid_on or f.waived)
         sent_pay, sent_waive = bound.get(fee_pay_prefix(f.pk)), bound.get(fee_waive_prefix(f.pk))
@@ -221,7 +244,11 @@ def render_application(
     _attach_item_forms(file, bound, can)
     for event in file.events:
         event.label = selectors.EVENT_LABELS.get(event.kind, event.kind)
-    full = selectors.is_agency_staff(user, application.agency)
+    for c in file.consultations:  # ran out unanswered: the pause ended by itself
+        c.lapsed_on = clock.consultations_lapsed.get(str(c.pk)) if clock else None
+        c.show_delivered = c.show_delivered and (c.lapsed_on is None or c.delivered_form.is_bound)
+    correction_lateness = services.correction_lateness(application, today) if can["correction"] else ""
+    full = reveal_reason(request, application) is not None
     receipt_code = session_query_code(request, application)
     show_code = False
     if receipt_code and not request.session[QUERY_CODE_SESSION_KEY].get("shown"):
@@ -235,9 +262,17 @@ def render_application(
         "application": application,
         "applicant": _applicant(application, full),
         "full_details": full,
+        "can_reveal": may_reveal(user, application) and not application.anonymised_at,
+        "reveal_form": bound.get(REVEAL_PREFIX) or blank_reveal_form(),
+        "reveal_minutes": REVEAL_MINUTES,
         "file": file,
         "clock": clock,
         "clock_error": clock_error,
+        "correction_lateness": correction_lateness,
+        "late_correction_allowed": services.late_correction_allowed(),
+        # Remedy facts the reply letters must name and the agency has not recorded: the decision
+        # would be refused (services.remedy_missing_check), so the page says so beforehand.
+        "remedy_missing": application.agency.remedy_missing() if show.get("decide") else [],
         "is_overdue": selectors.decorate([application], today)[0].is_overdue,
         "similar": similar,
         "can": can,

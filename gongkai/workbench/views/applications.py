@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts.decorators import staff_required
 from gongkai.applications import letters
+from gongkai.applications.models import ApplicationFile
+from gongkai.applications.personal_data import Shown, may_reveal
 from gongkai.applications.rules import RECEIPT_RULES, Channel
 from gongkai.applications.services import (
     ApplicationError,
@@ -28,6 +30,7 @@ from .. import selectors_applications as selectors
 from ..forms_applications import ApplicationFilterForm, StaffRegisterForm
 from .application_export import application_package
 from .application_page import QUERY_CODE_SESSION_KEY, render_application, session_query_code
+from .application_reveal import audit_download
 from .common import forbidden, page
 
 PAGE_SIZE = 20
@@ -72,6 +75,8 @@ def application_list(request):
             applications = applications.filter(agency=f["agency"])
         if f.get("overdue"):
             applications = selectors.filter_overdue(applications, today)
+        if f.get("receipt_missing"):  # a notice out, its receipt not recorded: cannot lapse
+            applications = selectors.filter_receipt_missing(applications)
         if f.get("due_within") is not None:
             applications = selectors.filter_due_within(applications, today, f["due_within"])
     page_obj = Paginator(selectors.by_due_date(applications), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -181,6 +186,21 @@ def application_file_download(request, pk: int, file_pk: int):
         request.user, application.agency
     ):
         return forbidden(request, _("身份证明、未遮盖的原件等材料仅受理机关工作人员可以查看。"))
+    if row.kind == ApplicationFile.Kind.IDENTITY_PROOF:
+        # The applicant's identity proof: only the staff handling the case, after a reveal
+        # with a reason; each download is audited (applications/personal_data.py).
+        if not may_reveal(request.user, application):
+            return forbidden(request, _("申请人的身份证明仅本申请的承办人、登记人和公开办负责人可以查看。"))
+        try:
+            handle = row.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        if not audit_download(request, application, shown=Shown.IDENTITY_PROOF, file=row):
+            handle.close()
+            return forbidden(request, _("请先在申请页面点击“显示完整信息”并填写理由，再查看身份证明。"))
+        return _download(
+            handle, filename=row.title, content_type=row.content_type or "application/octet-stream"
+        )
     try:
         handle = row.file.open("rb")
     except FileNotFoundError:
@@ -192,12 +212,15 @@ def application_file_download(request, pk: int, file_pk: int):
 @staff_required
 def application_export(request, pk: int):
     """The whole file as one zip (summary, every letter as PDF, every file including the
-    internal originals): for the agency's own staff only."""
+    internal originals): for the agency's own staff only. The applicant's personal data is
+    masked and the identity proofs left out, unless the staff handling the case revealed them
+    (then the export is audited with the reveal's reason)."""
     application = selectors.application_for_staff(request.user, pk)
     if not selectors.is_agency_staff(request.user, application.agency):
         return forbidden(request, _("完整案卷含申请人的个人信息，仅受理机关工作人员可以导出。"))
+    full = audit_download(request, application, shown=Shown.CASE_EXPORT)
     return _download(
-        application_package(application),
+        application_package(application, full=full),
         filename=f"申请案卷_{application.tracking_no}.zip",
         content_type="application/zip",
     )

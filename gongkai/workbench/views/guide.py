@@ -18,7 +18,7 @@ from gongkai.agencies.access import agencies_in_scope
 from gongkai.agencies.models import Agency
 from gongkai.assessment.selectors import guide_review_limit_days
 
-from ..forms_guide import OfficeForm
+from ..forms_guide import OfficeForm, RemedyForm
 from .common import forbidden, page
 
 
@@ -46,7 +46,8 @@ def _guide_url(agency: Agency) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def guide(request):
-    """GET: the chosen agency's guide status and office form; POST: save the office details."""
+    """GET: the chosen agency's guide status, office form and remedies form; POST: save the
+    office details, or (``part=remedies``) who hears the remedies."""
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST" and not data.get("agency"):
         raise Http404  # a write names its agency; never "the first one" by default
@@ -55,7 +56,23 @@ def guide(request):
         # Staff who keep no agency's guide: say whose task it is.
         return page(request, "workbench/guide.html", {"agency": None})
     office = getattr(agency, "office", None)
-    if request.method == "POST":
+    remedy_form = RemedyForm(initial=RemedyForm.initial_from(agency))
+    form = OfficeForm(initial=OfficeForm.initial_from(office))
+    if request.method == "POST" and data.get("part") == "remedies":
+        remedy_form = RemedyForm(request.POST)
+        if remedy_form.is_valid():
+            try:
+                services.agency_remedies_update(
+                    agency=agency, data=remedy_form.remedy_data(), actor=request.user
+                )
+            except services.NotPermitted as exc:
+                return forbidden(request, str(exc))
+            except services.AgencyError as exc:
+                remedy_form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存行政复议机关和管辖人民法院。"))
+                return redirect(_guide_url(agency))
+    elif request.method == "POST":
         form = OfficeForm(request.POST)
         if form.is_valid():
             try:
@@ -67,8 +84,6 @@ def guide(request):
             else:
                 messages.success(request, _("已保存公开指南的机构信息，指南更新日期记为今天。"))
                 return redirect(_guide_url(agency))
-    else:
-        form = OfficeForm(initial=OfficeForm.initial_from(office))
     today = timezone.localdate()
     reviewed_on = office.guide_reviewed_on if office else None
     limit_days = guide_review_limit_days(today.year)
@@ -78,6 +93,8 @@ def guide(request):
         "agency": agency,
         "office": office,
         "form": form,
+        "remedy_form": remedy_form,
+        "remedy_missing": agency.remedy_missing(),
         "reviewed_on": reviewed_on,
         "age_days": age_days,
         "limit_days": limit_days,

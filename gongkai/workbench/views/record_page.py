@@ -9,11 +9,27 @@ from django.utils.translation import gettext_lazy
 from gongkai.agencies.models import Role
 from gongkai.catalogue.models import Document, Validity, Visibility
 from gongkai.publishing import permissions
-from gongkai.publishing.models import FindingDecision, Submission
+from gongkai.publishing.manual import masked_value, pdf_page_sizes
+from gongkai.publishing.models import (
+    PERSONAL_DATA_GROUND,
+    FindingDecision,
+    ImagePage,
+    Submission,
+    ground_label,
+)
 from gongkai.publishing.rules import NonDisclosureGround, SubmissionKind, SubmissionState
 from gongkai.publishing.services import chain_for
 
-from ..forms import AttachmentForm, CancelForm, DecideForm, FindingForm, SubmitForm
+from ..forms import (
+    AttachmentForm,
+    CancelForm,
+    DecideForm,
+    FindingForm,
+    ManualAreaForm,
+    ManualRemoveForm,
+    ManualValueForm,
+    SubmitForm,
+)
 from ..highlight import Span, highlight, kind_label
 from .common import page
 
@@ -58,9 +74,11 @@ def _findings(submission: Submission, bound: dict[int, FindingForm]):
         f.anchor = f"finding-{f.pk}"
         f.form = bound.get(f.pk) or FindingForm(
             prefix=f.anchor,
+            secrecy=f.kind == "secrecy_mark",
             initial={
                 "decision": "" if f.decision == FindingDecision.PENDING else f.decision,
                 "reason": f.reason,
+                "ground": f.ground or PERSONAL_DATA_GROUND,
             },
         )
         if f.attachment_id is None:
@@ -68,6 +86,62 @@ def _findings(submission: Submission, bound: dict[int, FindingForm]):
                 Span(f.start, f.end, f.value, number, f.anchor, f.kind_label, f.decision)
             )
     return findings, spans
+
+
+PREVIEW_PAGES = 30  # page pictures shown per attachment; later pages by the typed form
+
+
+def _redactions(submission: Submission, findings, can_redact: bool, area_forms: dict, remove_forms: dict):
+    """Manual redactions (with their take-back forms), pictures read or held, the withheld
+    parts with their grounds, and the PDF pages to draw areas on."""
+    manual = list(submission.manual_redactions.select_related("attachment", "created_by", "removed_by"))
+    for m in manual:
+        m.masked = masked_value(m.value) if m.value else ""
+        m.remove_form = remove_forms.get(m.pk) or ManualRemoveForm(prefix=f"remove-{m.pk}")
+    withheld = [
+        {
+            "where": f.source_label,
+            "what": f.kind_label,
+            "ground": ground_label(f.ground or PERSONAL_DATA_GROUND),
+        }
+        for f in findings
+        if f.decision == FindingDecision.REDACT
+    ]
+    withheld += [
+        {
+            "where": "；".join(m.places[:3]) + ("……" if len(m.places) > 3 else ""),
+            "what": m.get_kind_display(),
+            "ground": m.ground_label,
+        }
+        for m in manual
+        if m.removed_at is None
+    ]
+    image_pages = list(submission.image_pages.select_related("attachment", "confirmed_by"))
+    drawing = []
+    if can_redact:
+        for attachment in submission.document.attachments.order_by("sort_order", "pk"):
+            sizes = pdf_page_sizes(attachment)
+            if not sizes:
+                continue
+            drawing.append(
+                {
+                    "attachment": attachment,
+                    "pages": [
+                        {"number": n, "width": w, "height": h}
+                        for n, (w, h) in enumerate(sizes[:PREVIEW_PAGES], 1)
+                    ],
+                    "page_count": len(sizes),
+                    "form": area_forms.get(attachment.pk) or ManualAreaForm(prefix=f"area-{attachment.pk}"),
+                }
+            )
+    return {
+        "manual_redactions": manual,
+        "withheld": withheld,
+        "image_pages": image_pages,
+        "held_pages": sum(1 for p in image_pages if p.pending),
+        "drawing": drawing,
+        "image_held": ImagePage.HELD,
+    }
 
 
 def _proposed_change(submission: Submission) -> dict | None:
@@ -94,6 +168,8 @@ def render_record(
     *,
     forms: dict | None = None,
     finding_forms: dict[int, FindingForm] | None = None,
+    area_forms: dict[int, ManualAreaForm] | None = None,
+    remove_forms: dict[int, ManualRemoveForm] | None = None,
     conflict: str = "",
     kept_opinion: str = "",
     status: int = 200,
@@ -149,5 +225,9 @@ def render_record(
         "is_overdue": submission.is_overdue(),
         "ground_label": _ground_label(document.non_disclosure_ground),
         "proposed": _proposed_change(submission),
+        # What sanitising removed from each published attachment (publishing/sanitise.py).
+        "sanitise_report": submission.sanitise_report,
+        "manual_value_form": forms.get("manual_value") or ManualValueForm(),
+        **_redactions(submission, findings, can["settle"], area_forms or {}, remove_forms or {}),
     }
     return page(request, "workbench/record_detail.html", context, status=status)

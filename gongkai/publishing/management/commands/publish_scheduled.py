@@ -2,6 +2,7 @@
 has come. Run every few minutes (cron or a systemd timer); each publication commits on its
 own, so a crash leaves it either published or still scheduled."""
 
+from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.publishing.services import publish_scheduled
 
@@ -12,6 +13,7 @@ class Command(GongkaiCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help='print {"published": [submission ids]}')
 
+    @exclusive("publish-scheduled")  # one node at a time (core/joblock.py)
     def handle(self, *args, json, **options):
         done = publish_scheduled()
         if json:

@@ -1,6 +1,7 @@
 """`gongkai remind [--dry-run] [--json]`: e-mail staff about records due soon or overdue.
 Run daily (cron or a systemd timer)."""
 
+from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.publishing.reminders import reminders_collect, reminders_send
 
@@ -15,6 +16,7 @@ class Command(GongkaiCommand):
         parser.add_argument("--dry-run", action="store_true", help="list who would be reminded, send nothing")
         parser.add_argument("--json", action="store_true", help="print the reminders as JSON on stdout")
 
+    @exclusive("remind")  # one node at a time (core/joblock.py)
     def handle(self, *args, dry_run, json, **options):
         from gongkai.applications.reminders import lapsed_close
 
