@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gongkai.core.http.SecurityHeadersMiddleware",  # CSP on every page (its own 413s too), sandbox on downloads
+    "gongkai.core.http.RequestLimitMiddleware",  # before anything reads the body: 413 at once
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,7 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Ours: Django's message for this one is untranslated in zh-hans.
+    {"NAME": "gongkai.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -132,6 +135,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files live outside the static root and are served only through views that
 # set Content-Disposition and nosniff (security.md, "Input and files").
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "gongkai.core.storage.FileSystemStorage"},  # no partial files on a full disk
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -145,12 +152,21 @@ LOGIN_URL = "/admin/login/"
 
 # Search index (tantivy) lives beside the database; it is rebuilt from it by `gongkai reindex`.
 GONGKAI_SEARCH_DIR = Path(os.environ.get("GONGKAI_SEARCH_DIR", DATA_DIR / "search"))
+# Several nodes (docs/search.md): an index not heard from for this long is not live; the change
+# log is pruned past it, and it rebuilds itself from the database when its node starts again.
+GONGKAI_SEARCH_INDEX_TTL = timedelta(hours=float(os.environ.get("GONGKAI_SEARCH_INDEX_TTL_HOURS", 7 * 24)))
 # Index-number format (catalogue.md): 2008 catalogue-system default.
 GONGKAI_INDEX_NUMBER_FORMAT = os.environ.get("GONGKAI_INDEX_NUMBER_FORMAT", "{code}/{year}-{seq:05d}")
 GONGKAI_MAX_ATTACHMENT_BYTES = int(os.environ.get("GONGKAI_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
 GONGKAI_SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "政府信息公开平台")
 # Working days to answer a complaint or suggestion: the Regulation sets none, the local rule does.
 GONGKAI_COMPLAINT_ANSWER_WORKDAYS = int(os.environ.get("GONGKAI_COMPLAINT_ANSWER_WORKDAYS", 15))
+# When townships and street offices publish their annual report ("MM-DD" of the next year): the
+# Regulation (Art. 49-50) leaves it to the province; default 31 January (reports/annual.py).
+GONGKAI_TOWNSHIP_REPORT_DUE = os.environ.get("GONGKAI_TOWNSHIP_REPORT_DUE", "01-31")
+# A correction notice after Art. 30's 7-working-day window: refused by default; where a local
+# rule allows it, sent without touching the original reply deadline (regulation.md, Clocks).
+GONGKAI_ALLOW_LATE_CORRECTION = os.environ.get("GONGKAI_ALLOW_LATE_CORRECTION", "0") == "1"
 # Years personal data of closed applications and answered complaints is kept before
 # `gongkai purge-personal-data` anonymises it (security.md; default and reasons: core/retention.py).
 GONGKAI_PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("GONGKAI_PERSONAL_DATA_RETENTION_YEARS", 5))
@@ -166,12 +182,62 @@ if os.environ.get("GONGKAI_REDIS_URL"):
         }
     }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Mail (`gongkai remind`, and the e-mail that delivers a notice to an online applicant) uses
+# Django's EMAIL_* settings; a mail server that does not answer must not hold a request (and the
+# application's row lock) for long: the notice then stays "回执未登记" (docs/applications.md).
+EMAIL_TIMEOUT = int(os.environ.get("GONGKAI_EMAIL_TIMEOUT", 10))
+# OCR of scanned pages and pictures before publication (publishing/ocr.py): the tesseract
+# program (Debian's tesseract-ocr with tesseract-ocr-chi-sim) and the rendering resolution.
+GONGKAI_TESSERACT = os.environ.get("GONGKAI_TESSERACT", "tesseract")
+GONGKAI_OCR_DPI = int(os.environ.get("GONGKAI_OCR_DPI", 200))
+# Uploads over 256 KB go to a temporary file as they arrive (TemporaryFileUploadHandler) and are
+# inspected, hashed and stored from there in chunks (catalogue/uploads.py): no upload is held
+# whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Request bodies are refused with 413 past their URL's limit before they are read
+# (gongkai/core/http.py; docs/deployment.md gives the matching nginx client_max_body_size).
+# First matching prefix wins; uploads happen only on staff pages, the admin and /apply/.
+GONGKAI_MAX_IDENTITY_PROOF_BYTES = int(os.environ.get("GONGKAI_MAX_IDENTITY_PROOF_BYTES", 10 * 1024 * 1024))
+_UPLOAD_OVERHEAD = 1024 * 1024  # the form's other fields and the multipart framing
+GONGKAI_REQUEST_BODY_LIMITS = [
+    ("/staff/", GONGKAI_MAX_ATTACHMENT_BYTES + _UPLOAD_OVERHEAD),
+    ("/admin/", GONGKAI_MAX_ATTACHMENT_BYTES + _UPLOAD_OVERHEAD),
+    ("/apply/", GONGKAI_MAX_IDENTITY_PROOF_BYTES + _UPLOAD_OVERHEAD),
+]
+GONGKAI_REQUEST_BODY_DEFAULT_LIMIT = int(os.environ.get("GONGKAI_MAX_FORM_BYTES", 1024 * 1024))
+# Content-Security-Policy (core/http.py): no inline script on any page; inline styles stay
+# allowed (the annual report's table widths). Downloads get a sandbox and nothing else.
+GONGKAI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+GONGKAI_DOWNLOAD_CSP = "default-src 'none'; sandbox"
+CSRF_FAILURE_VIEW = "gongkai.core.http.csrf_failure"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Query codes never reach a log, even from the older GET ...?code= API (gongkai/core/log_redaction.py).
+    "filters": {"redact_query_codes": {"()": "gongkai.core.log_redaction.RedactQueryCodes"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_query_codes"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_query_codes"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["redact_query_codes"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GONGKAI_LOG_LEVEL", "WARNING")},
 }
 
@@ -191,6 +257,10 @@ GONGKAI_IDLE_MINUTES = int(os.environ.get("GONGKAI_IDLE_MINUTES", SESSION_COOKIE
 GONGKAI_REAUTH_HOURS = int(os.environ.get("GONGKAI_REAUTH_HOURS", 12))
 GONGKAI_LOGIN_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_FAILURE_LIMIT", 5))
 GONGKAI_LOCKOUT_MINUTES = int(os.environ.get("GONGKAI_LOCKOUT_MINUTES", 15))
+# Failures from one address across all usernames before that address is locked out for every
+# account (password spraying); 0 turns it off. Above the per-account limit so that an office
+# behind one address is not locked out by ordinary typing errors (accounts/lockout.py).
+GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT", 10))
 # Reverse proxies in front of the application that append to X-Forwarded-For (0: none, the
 # peer address is the client). Lockout and audit need the real client address.
 GONGKAI_TRUSTED_PROXIES = int(os.environ.get("GONGKAI_TRUSTED_PROXIES", 0))
@@ -219,6 +289,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes: the lockout is per (username, address) pair, so one address cannot lock every
 # account and one account cannot be locked for people elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "gongkai.accounts.lockout.AddressAwareHandler"  # also counts per address
 AXES_FAILURE_LIMIT = GONGKAI_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=GONGKAI_LOCKOUT_MINUTES)
 # Attempts while locked out do not restart the cool-off: it ends a fixed time after the
@@ -235,3 +306,29 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # django-otp: the issuer shown in authenticator apps; the device admin never shows the secret.
 OTP_TOTP_ISSUER = GONGKAI_SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Audit trail (issue 10, §2; gongkai/core/audit.py, docs/security.md section 2) ---
+# The HMAC key of the audit hash chain, kept out of the database and its backups. The demo
+# default is public: check --deploy refuses it in production. Never change it once events
+# exist (they would no longer verify).
+GONGKAI_AUDIT_KEY = os.environ.get("GONGKAI_AUDIT_KEY", "gongkai-demo-audit-key-not-for-production")
+# Where `gongkai audit-anchor` and `gongkai backup` append the chain head (one JSON line each);
+# put it on other storage than the database, append-only (chattr +a) or shipped to a log host.
+GONGKAI_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("GONGKAI_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.jsonl"))
+).resolve()
+
+# --- Secrets and the reverse proxy (issue 10, §5; gongkai/core/checks.py) ---
+# The key of the query codes' HMAC (gongkai/core/query_codes.py); kept out of the database.
+# Unset: derived from SECRET_KEY (development only; check --deploy refuses it in production).
+GONGKAI_QUERY_CODE_KEY = os.environ.get("GONGKAI_QUERY_CODE_KEY", "")
+# Addresses (or networks) of the TLS-terminating reverse proxies: the only peers whose
+# X-Forwarded-Proto is believed (by Django and by gunicorn's --forwarded-allow-ips).
+GONGKAI_TRUSTED_PROXY_ADDRESSES = [
+    a.strip() for a in os.environ.get("GONGKAI_TRUSTED_PROXY_ADDRESSES", "").split(",") if a.strip()
+]
+if not DEBUG and os.environ.get("GONGKAI_PRODUCTION") == "1" and GONGKAI_TRUSTED_PROXY_ADDRESSES:
+    # Without this, SECURE_SSL_REDIRECT answers the proxy's plain-HTTP request with a 301 to
+    # https, which the proxy forwards as plain HTTP again: a redirect loop.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    MIDDLEWARE.insert(0, "gongkai.core.proxy.ForwardedProtoFromTrustedProxiesOnly")

@@ -9,3 +9,9 @@ urlpatterns = [
     path("powers/", include("gongkai.powers.urls")),
     path("", include("gongkai.portal.urls")),
 ]
+
+# Error pages in Chinese; JSON in the API's error shape under /api/ (gongkai/core/http.py).
+handler400 = "gongkai.core.http.bad_request"
+handler403 = "gongkai.core.http.permission_denied"
+handler404 = "gongkai.core.http.page_not_found"
+handler500 = "gongkai.core.http.server_error"

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from gongkai.core.backup import BackupError, backup_create
+from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
 
 
@@ -30,6 +31,7 @@ class Command(GongkaiCommand):
             help='print {"archive", "created_at", "vendor", "files", "bytes"} on stdout',
         )
 
+    @exclusive("backup")  # one node at a time (core/joblock.py)
     def handle(self, *args, output, json, **options):
         try:
             report = backup_create(output=Path(output))

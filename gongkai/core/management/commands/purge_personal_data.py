@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.management.base import CommandError
 
+from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.core.retention import RetentionError, retention_cutoff, retention_years
 
@@ -38,6 +39,7 @@ class Command(GongkaiCommand):
         )
         parser.add_argument("--json", action="store_true", help="print the counts and references as JSON")
 
+    @exclusive("purge-personal-data")  # one node at a time (core/joblock.py)
     def handle(self, *args, dry_run, before, json, **options):
         # Imported here: core depends on no domain app at import time (architecture.md).
         from gongkai.applications.retention import application_files_sweep, applications_anonymise

@@ -5,11 +5,12 @@ import importlib.util
 import os
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gongkai.core.management.base import GongkaiCommand
-from gongkai.search import engine, indexer
+from gongkai.search import engine, follower, indexer
 
 
 def default_workers() -> int:
@@ -23,11 +24,28 @@ def _gunicorn_version() -> tuple[int, ...]:
     return tuple(getattr(gunicorn, "version_info", (0,)))
 
 
+def gunicorn_security_args() -> list[str]:
+    """Query codes out of the access log; X-Forwarded-Proto believed from the trusted proxies
+    only (settings.GONGKAI_TRUSTED_PROXY_ADDRESSES; docs/deployment.md)."""
+    args = ["--logger-class", "gongkai.core.gunicorn_logging.RedactingGunicornLogger"]
+    if settings.GONGKAI_TRUSTED_PROXY_ADDRESSES:
+        args += ["--forwarded-allow-ips", ",".join(settings.GONGKAI_TRUSTED_PROXY_ADDRESSES)]
+    return args
+
+
+def per_process_throttle_warning(workers: int) -> str:
+    """One line: without a shared cache each worker counts throttles on its own (settings)."""
+    return (
+        f"Note: GONGKAI_REDIS_URL is not set, so throttle limits (lookups, submissions, ratings) "
+        f"count per worker process: up to {workers} times the configured limit in all."
+    )
+
+
 def serve(*, host: str, port: int, workers: int | None = None, say=print) -> None:
     """Bring the search index up to date, then serve until interrupted. Under gunicorn this
     process is replaced by the server and does not return."""
     try:
-        # A process that died between a commit and its index write left the change queued.
+        # Catch up with the changes made through other nodes (or lost by a crash) while down.
         applied = indexer.sync_pending()
         if applied:
             say(f"Applied {applied} pending search index change(s).")
@@ -39,6 +57,8 @@ def serve(*, host: str, port: int, workers: int | None = None, say=print) -> Non
         say(
             f"Serving on http://{shown_host}:{port}/ with gunicorn ({workers} workers); press Ctrl+C to stop."
         )
+        if workers > 1 and not os.environ.get("GONGKAI_REDIS_URL"):
+            say(per_process_throttle_warning(workers))
         argv = [
             sys.executable,
             "-m",
@@ -53,13 +73,17 @@ def serve(*, host: str, port: int, workers: int | None = None, say=print) -> Non
             "--graceful-timeout",
             "10",
         ]
+        argv += gunicorn_security_args()
         if _gunicorn_version() >= (27, 0):
             # Its control socket would live in the home directory, shared by every instance.
             argv.append("--no-control-socket")
+        # Each worker follows the search change log (search/follower.py; docs/search.md).
+        argv += ["--env", "GONGKAI_SEARCH_FOLLOW=1"]
         sys.stdout.flush()
         sys.stderr.flush()
         os.execv(sys.executable, argv)
     say(f"Serving on http://{shown_host}:{port}/ (gunicorn is not installed: Django's threaded server).")
+    follower.start()  # this process serves: it follows the search change log
     call_command(
         "runserver", f"{shown_host}:{port}", use_reloader=False, use_threading=True, skip_checks=True
     )
