@@ -75,6 +75,14 @@ def withheld_ground_text(outcome: str) -> str:
     return f"{phrase}（{REG}{article}）"
 
 
+def redaction_ground_text(ground: str) -> str:
+    """The ground of a redaction in a provided file (``rules.REDACTION_GROUNDS``) as written in
+    the withheld-parts list: personal data is protected as a third party's (Art. 15)."""
+    if ground == "personal_data":
+        return f"属于他人的个人信息，公开会对第三方合法权益造成损害（{REG}第十五条）"
+    return withheld_ground_text(ground)
+
+
 TITLES = {
     "register_form": "政府信息公开申请登记表",
     "receipt": "政府信息公开申请接收回执",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .clock import DEFAULT_RULES
+from .letter_scan import OthersMasker
 from .models import Application, Letter
 from .personal_data import mask_values
 from .remedies import Remedies, remedies_for
@@ -111,7 +112,10 @@ def _public_paragraphs(letter: Letter, application: Application) -> list[str]:
     ]
     # Whitespace-tolerant: "张  三" typed with two spaces, a tab or a non-breaking space is
     # still found where the letter writes "张 三" or "张三" (personal_data.value_pattern).
-    return [mask_values(str(paragraph), masks) for paragraph in letter.paragraphs]
+    # Anyone else's data the letter carries (kept by a clerk's confirmation, or written before
+    # letters were scanned) is masked too (issue 17 item 6).
+    others = OthersMasker(application)
+    return [others(mask_values(str(paragraph), masks)) for paragraph in letter.paragraphs]
 
 
 def application_progress(application: Application, *, today: date | None = None) -> Progress:

@@ -126,3 +126,13 @@ OPEN_STATES = (
 
 def next_state(state: str, event: str) -> str | None:
     return TRANSITIONS.get((state, event))
+
+
+# The ground of each value redacted from a file provided in a partial disclosure (issue 17
+# item 3): personal data (the value publishing calls ``PERSONAL_DATA_GROUND``) or one of the
+# withheld outcomes above; no third vocabulary. They fill the reply's withheld-parts list.
+PERSONAL_DATA_GROUND = "personal_data"
+REDACTION_GROUNDS = [
+    (PERSONAL_DATA_GROUND, _("个人信息")),
+    *((value, label) for value, label in Outcome.choices if value.startswith("withheld_")),
+]

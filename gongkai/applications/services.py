@@ -40,7 +40,17 @@ from .models import (
     LetterTemplate,
     RemedyCase,
 )
-from .rules import ABANDONMENT_OUTCOME, ADVERSE, ApplicationState, Channel, Delivery, Outcome, next_state
+from .rules import (
+    ABANDONMENT_OUTCOME,
+    ADVERSE,
+    PERSONAL_DATA_GROUND,
+    REDACTION_GROUNDS,
+    ApplicationState,
+    Channel,
+    Delivery,
+    Outcome,
+    next_state,
+)
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 QUERY_CODE_LENGTH = 8
@@ -437,10 +447,42 @@ def remedy_missing_check(agency: Agency, kind: str, outcome: str = "") -> None:
         )
 
 
+# Letters meant for the consulted third party carry its name by design.
+_ADDRESSED_TO_THIRD_PARTY = frozenset({"third_party_request"})
+# The letters whose form lets the clerk give a reason to keep what the scan found.
+_CONFIRMABLE_LETTERS = frozenset({"reply"})
+
+
+def letter_scan_check(
+    application: Application, kind: str, rendered, *, scan_confirm: str = "", addressees=(), public=()
+) -> list:
+    """Issue 17 item 6: scan a letter before it is issued. Anyone else's personal data or a
+    secrecy mark stops it with the kinds and paragraphs named (never the values), unless
+    ``scan_confirm`` gives the reason it may stay; returns the findings kept."""
+    from .letter_scan import letter_findings, refusal_message
+
+    findings = letter_findings(
+        application, rendered.title, rendered.paragraphs, addressees=addressees, public=public
+    )
+    if findings and not scan_confirm.strip():
+        raise ApplicationError(refusal_message(findings, confirmable=kind in _CONFIRMABLE_LETTERS))
+    return findings
+
+
+@transaction.atomic  # a refused letter gives its number back
 def letter_create(
-    *, application: Application, kind: str, actor, outcome: str = "", numbered: bool = True, **ctx
+    *,
+    application: Application,
+    kind: str,
+    actor,
+    outcome: str = "",
+    numbered: bool = True,
+    scan_confirm: str = "",
+    **ctx,
 ) -> Letter:
-    """Render and freeze a letter from the agency's template (or the default)."""
+    """Render and freeze a letter from the agency's template (or the default). Its text is
+    scanned first (``letter_scan_check``); ``scan_confirm`` is the clerk's reason for keeping
+    what the scan found."""
     from . import letters
 
     remedy_missing_check(application.agency, kind, outcome)
@@ -454,6 +496,14 @@ def letter_create(
         rendered = letters.render_letter(kind, context, template.text if template else None)
     except letters.LetterTemplateError as exc:
         raise ApplicationError(str(exc)) from exc
+    addressees = [ctx.get("third_party_name", "")] if kind in _ADDRESSED_TO_THIRD_PARTY else []
+    public = [
+        context.office_phone, context.office_address, context.reconsideration_body,
+        context.reconsideration_address, context.court, context.court_address, context.other_agency_name,
+    ]  # fmt: skip
+    kept = letter_scan_check(
+        application, kind, rendered, scan_confirm=scan_confirm, addressees=addressees, public=public
+    )
     letter = Letter.objects.create(
         application=application,
         kind=kind,
@@ -467,6 +517,16 @@ def letter_create(
     audit_record(
         actor=actor, action="letter_create", obj=letter, after={"kind": kind, "letter_no": letter.letter_no}
     )
+    if kept:
+        audit_record(
+            actor=actor,
+            action="letter_scan_confirm",
+            obj=letter,
+            after={
+                "findings": [{"paragraph": f.paragraph, "kind": f.kind} for f in kept],
+                "reason": scan_confirm.strip(),
+            },
+        )
     return letter
 
 
@@ -933,12 +993,18 @@ def application_decide(
     withheld_parts: list[tuple[str, str]] | None = None,
     other_agency: str = "",
     expected_version: int | None = None,
+    scan_confirm: str = "",
 ) -> Letter:
-    """Decide with exactly one outcome and draft the reply letter (numbered, frozen)."""
+    """Decide with exactly one outcome and draft the reply letter (numbered, frozen). For a
+    partial disclosure the withheld parts are the provided files' redactions with their grounds
+    (``withheld_parts_from_files``) followed by the parts the clerk lists. ``scan_confirm``:
+    the reason for keeping what the letter scan found (``letter_scan_check``)."""
     application = _lock(application, expected_version)
     _require(can_handle(actor, application.agency))
     if outcome not in Outcome.values or outcome in ABANDONMENT_OUTCOME.values():
         raise ApplicationError(_("请选择处理结果。"))
+    if outcome == Outcome.PARTIALLY_DISCLOSED:
+        withheld_parts = [*withheld_parts_from_files(application), *(withheld_parts or [])]
     if outcome in ADVERSE and not reasons.strip():
         raise ApplicationError(_("不予公开、部分公开、无法提供或不予处理的，须说明理由。"))
     if outcome == Outcome.PARTIALLY_DISCLOSED and not withheld_parts:
@@ -955,25 +1021,68 @@ def application_decide(
     letter = letter_create(
         application=application, kind="reply", actor=actor, outcome=outcome, reasons=reasons.strip(),
         provided_how=provided_how.strip(), withheld_parts=list(withheld_parts or []),
-        other_agency_name=other_agency.strip(),
+        other_agency_name=other_agency.strip(), scan_confirm=scan_confirm,
     )  # fmt: skip
     _save(application, actor, "application_decide", before)
     return letter
 
 
+def withheld_parts_from_files(application: Application) -> list[tuple[str, str]]:
+    """The withheld-parts list of a partial disclosure as the provided files' redactions give
+    it (issue 17 item 3): per file and ground, the file, how many values and the ground; never
+    a redacted value."""
+    from .letter_templates import redaction_ground_text
+
+    parts = []
+    files = application.files.filter(kind=ApplicationFile.Kind.PROVIDED).order_by("created_at", "id")
+    for row in files:
+        counts: dict[str, int] = {}
+        for ground in row.redaction_grounds or []:
+            counts[ground] = counts.get(ground, 0) + 1
+        for ground, n in counts.items():
+            part = _("提供的文件“%(title)s”中遮盖的%(n)d处内容") % {"title": row.title, "n": n}
+            parts.append((part, redaction_ground_text(ground)))
+    return parts
+
+
+def _redaction_needles(redact, ground: str) -> list[tuple[str, str]]:
+    """``redact`` as (value, ground) pairs: a plain value takes ``ground``; every ground must be
+    one of ``rules.REDACTION_GROUNDS``."""
+    allowed = dict(REDACTION_GROUNDS)
+    pairs = []
+    for item in redact:
+        value, own_ground = (item, ground) if isinstance(item, str) else item
+        if not value.strip():
+            continue
+        if own_ground not in allowed:
+            raise ApplicationError(_("请为每一处遮盖选择依据：个人信息或一项不予公开的理由。"))
+        pairs.append((value.strip(), own_ground))
+    return pairs
+
+
 @transaction.atomic
 def provided_file_add(
-    *, application: Application, data, filename: str, redact: list[str], actor
+    *,
+    application: Application,
+    data,
+    filename: str,
+    redact: list,
+    actor,
+    ground: str = PERSONAL_DATA_GROUND,
 ) -> ApplicationFile:
     """A file provided to the applicant (bytes or an uploaded file); with values to redact
     (partial disclosure, Art. 37) the redacted version is what the applicant gets and the
-    original stays internal. Only a redaction reads the file into memory (the redactor works
-    on bytes); otherwise it is inspected and stored in chunks."""
+    original stays internal. ``redact`` holds values, or (value, ground) pairs; a plain value
+    takes ``ground`` (personal data unless said). The grounds, one a value, are stored with the
+    file (never the values) and fill the reply's withheld parts. Only a redaction reads the
+    file into memory (the redactor works on bytes); otherwise it is inspected and stored in
+    chunks."""
     from gongkai.publishing.redaction import RedactionError, redact_file
 
     application = _lock(application)
     _require(can_handle(actor, application.agency))
-    needles = [v.strip() for v in redact if v.strip()]
+    pairs = _redaction_needles(redact, ground)
+    needles = [value for value, _ground in pairs]
     upload = _inspect(data, filename)
     if needles:
         try:
@@ -982,13 +1091,15 @@ def provided_file_add(
             raise ApplicationError(str(exc)) from exc
         _store_inspected(application, upload, kind=ApplicationFile.Kind.PROVIDED_ORIGINAL)
         row = _store_file(application, data=redacted, filename=filename, kind=ApplicationFile.Kind.PROVIDED)
+        row.redaction_grounds = [g for _value, g in pairs]
+        row.save(update_fields=["redaction_grounds"])
     else:
         row = _store_inspected(application, upload, kind=ApplicationFile.Kind.PROVIDED)
     audit_record(
         actor=actor,
         action="provided_file_add",
         obj=row,
-        after=_file_snapshot(row) | {"redacted": len(needles)},
+        after=_file_snapshot(row) | {"redacted": len(needles), "grounds": row.redaction_grounds},
     )
     return row
 

@@ -33,8 +33,25 @@ OCR_MODES = ("6", "3")
 OCR_LANGUAGE = "chi_sim"
 MAX_OCR_REGIONS = 100  # pictures read per file; the rest are held for the reviewer
 MIN_PICTURE_POINTS = 24  # a picture smaller than this (each side) holds no readable text
-# A page whose extracted text is mostly U+FFFD has a font without a Unicode map.
+# A page whose extracted text is mostly U+FFFD (or control characters, or private-use code
+# points: glyph numbers read as characters) has a font without a Unicode map.
 UNMAPPED_SHARE = 0.3
+
+
+def _unreadable(char: str) -> bool:
+    code = ord(char)
+    return char == "\ufffd" or code < 0x20 or 0x7F <= code < 0xA0 or 0xE000 <= code <= 0xF8FF
+
+
+def _unmapped_font(doc: pymupdf.Document, page: pymupdf.Page) -> bool:
+    """Whether ``page`` uses a font whose codes are glyph numbers (Identity-H/V) or glyph
+    procedures (Type3) and that has no ToUnicode map: what it shows cannot be read as text
+    (MuPDF gives glyph numbers as characters, which look like Chinese or nothing at all)."""
+    for xref, _ext, kind, _base, _name, encoding in page.get_fonts(full=False):
+        if kind == "Type3" or (kind == "Type0" and encoding.startswith("Identity")):
+            if doc.xref_get_key(xref, "ToUnicode")[0] == "null":
+                return True
+    return False
 
 
 class OcrUnavailable(Exception):
@@ -78,7 +95,7 @@ def image_regions(doc: pymupdf.Document) -> list[Region]:
         if not text:
             regions.append(Region(number, tuple(page.rect), _("页面没有可提取的文字（扫描件或图片）")))
             continue
-        if text.count("\ufffd") >= UNMAPPED_SHARE * len(text):
+        if sum(map(_unreadable, text)) >= UNMAPPED_SHARE * len(text) or _unmapped_font(doc, page):
             regions.append(Region(number, tuple(page.rect), _("字体缺少 Unicode 映射，文字无法提取")))
             continue
         seen = []

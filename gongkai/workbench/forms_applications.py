@@ -9,7 +9,15 @@ from gongkai.agencies.access import agencies_in_scope
 from gongkai.applications.fees import EXEMPTION_TEXT, FeeExemption, FeeMethod
 from gongkai.applications.forms import RegisterForm
 from gongkai.applications.models import Consultation, RemedyCase
-from gongkai.applications.rules import ABANDONMENT_OUTCOME, ApplicationState, Channel, Delivery, Outcome
+from gongkai.applications.rules import (
+    ABANDONMENT_OUTCOME,
+    PERSONAL_DATA_GROUND,
+    REDACTION_GROUNDS,
+    ApplicationState,
+    Channel,
+    Delivery,
+    Outcome,
+)
 
 from . import selectors_applications as selectors
 from .forms import DateInput
@@ -243,7 +251,17 @@ class DecideForm(forms.Form):
         required=False,
         widget=_textarea(3),
         max_length=4000,
-        help_text=_("每行一项，格式：不予公开的部分｜理由。"),
+        help_text=_(
+            "每行一项，格式：不予公开的部分｜理由。已提供文件中的遮盖及其依据自动列入答复书，无需重复填写。"
+        ),
+    )
+    scan_confirm = forms.CharField(
+        label=_("保留理由（答复书含申请人以外的个人信息时）"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "答复书中出现他人的个人信息或密级标志时不予出具；确需保留的（如第三方已同意公开），在此说明理由。"
+        ),
     )
     provided_how = forms.CharField(label=_("提供方式"), required=False, max_length=300)
     other_agency = forms.CharField(
@@ -264,12 +282,6 @@ class DecideForm(forms.Form):
                 )
             parts.append((part.strip(), reason.strip()))
         return parts
-
-    def clean(self):
-        data = super().clean()
-        if data.get("outcome") == Outcome.PARTIALLY_DISCLOSED and not data.get("withheld_parts"):
-            self.add_error("withheld_parts", _("部分公开须列明不予公开的部分及理由（《条例》第三十七条）。"))
-        return data
 
 
 class TransferForm(forms.Form):
@@ -298,8 +310,35 @@ class ProvidedFileForm(forms.Form):
         help_text=_("每行一项，如姓名、身份证号码、手机号码。遮盖后的文件提供给申请人，原件仅内部留存。"),
     )
 
+    ground = forms.ChoiceField(
+        label=_("遮盖依据"),
+        choices=REDACTION_GROUNDS,
+        initial=PERSONAL_DATA_GROUND,
+        required=False,
+        help_text=_("各项遮盖内容的依据，自动列入部分公开答复书；某一项依据不同的，可写作“内容｜依据”。"),
+    )
+
     def clean_redact(self):
-        return _lines(self.cleaned_data["redact"])
+        labels = {str(label): value for value, label in REDACTION_GROUNDS}
+        labels |= {str(label).removeprefix("不予公开："): value for value, label in REDACTION_GROUNDS}
+        items = []
+        for line in _lines(self.cleaned_data["redact"]):
+            value, sep, ground = line.replace("|", "｜").rpartition("｜")
+            if not sep:
+                items.append(line)
+            elif ground.strip() in labels or ground.strip() in dict(REDACTION_GROUNDS):
+                items.append((value.strip(), labels.get(ground.strip(), ground.strip())))
+            else:
+                raise forms.ValidationError(
+                    _(
+                        "“%(ground)s”不是遮盖依据，请写“个人信息”或一项不予公开的理由，如“保护第三方合法权益”。"
+                    ),
+                    params={"ground": ground.strip()[:20]},
+                )
+        return items
+
+    def clean_ground(self):
+        return self.cleaned_data["ground"] or PERSONAL_DATA_GROUND
 
 
 class DeliverForm(forms.Form):

@@ -303,6 +303,9 @@ class ApplicationFile(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # A provided file's redactions: the ground of each value redacted (rules.REDACTION_GROUNDS),
+    # one entry a value, never the value; they fill the partial disclosure's withheld parts.
+    redaction_grounds = models.JSONField(_("遮盖依据"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

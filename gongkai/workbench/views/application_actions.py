@@ -267,7 +267,7 @@ def application_decide(request, pk: int):
         lambda d: services.application_decide(
             application=a, outcome=d["outcome"], reasons=d["reasons"], provided_how=d["provided_how"],
             withheld_parts=d["withheld_parts"], other_agency=d["other_agency"], actor=request.user,
-            expected_version=d["version"],
+            expected_version=d["version"], scan_confirm=d["scan_confirm"],
         ),
         _("已作出决定并生成答复书，请送达申请人。"), "letters",
     )  # fmt: skip
@@ -296,7 +296,12 @@ def application_provided_file(request, pk: int):
     def add(d):
         upload = d["file"]  # on disk past FILE_UPLOAD_MAX_MEMORY_SIZE: inspected and stored in chunks
         return services.provided_file_add(
-            application=a, data=upload, filename=upload.name, redact=d["redact"], actor=request.user
+            application=a,
+            data=upload,
+            filename=upload.name,
+            redact=d["redact"],
+            ground=d["ground"],
+            actor=request.user,
         )
 
     form = ProvidedFileForm(request.POST, request.FILES)
