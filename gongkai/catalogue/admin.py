@@ -5,10 +5,9 @@ catalogue.attachments."""
 import dataclasses
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.access import agencies_in_scope
@@ -17,7 +16,6 @@ from gongkai.core.admin import AuditedModelAdmin
 from .attachments import AttachmentError, attachment_add_inspected, attachment_remove, upload_inspect
 from .models import Attachment, Document, DocumentImport, Genre, Subject, Validity
 from .services import (
-    CatalogueError,
     DocumentFields,
     document_create,
     document_set_validity,
@@ -240,7 +238,9 @@ class DocumentAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = (AttachmentInline,)
-    actions = ("mark_expired", "mark_repealed")
+    # No bulk validity actions: a published document changes validity through a review
+    # submission like any other change the public sees (docs/publishing.md).
+    actions = None
     fieldsets = (
         (None, {"fields": ("agency", "title", "doc_no", "written_on", "written_on_precision")}),
         (
@@ -328,36 +328,6 @@ class DocumentAdmin(admin.ModelAdmin):
                     attachment_remove(attachment=deleted.instance, actor=request.user)
             return
         super().save_formset(request, form, formset, change)
-
-    def _apply(self, request, queryset, action, done_message: str) -> None:
-        done = 0
-        for document in queryset:
-            try:
-                action(document)
-            except CatalogueError as exc:
-                self.message_user(request, f"{document}：{exc}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
-
-    @admin.action(description=_("标记为失效"), permissions=["change"])
-    def mark_expired(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda d: document_set_validity(document=d, validity=Validity.EXPIRED, actor=request.user),
-            gettext_now("已将 %(count)d 条政府信息标记为失效。"),
-        )
-
-    @admin.action(description=_("标记为废止"), permissions=["change"])
-    def mark_repealed(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda d: document_set_validity(document=d, validity=Validity.REPEALED, actor=request.user),
-            gettext_now("已将 %(count)d 条政府信息标记为废止。"),
-        )
 
 
 @admin.register(DocumentImport)
