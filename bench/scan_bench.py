@@ -21,7 +21,7 @@ from gongkai.core.checksums import id_number_check_char, org_code_check_char, us
 
 from .measure import median, percentile
 
-SHARED_CORPUS = Path("/work/shared/corpus/gov_work_reports.jsonl")
+SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gov_work_reports.jsonl"
 PROJECT_CORPUS = (
     Path(__file__).resolve().parents[1] / "gongkai/catalogue/tests/data/gov_work_reports.jsonl.xz"
 )

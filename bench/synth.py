@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gongkai.core.checksums import org_code_check_char
 
-SHARED_SOURCE = Path("/work/shared/corpus/gov_work_reports.jsonl")
+SHARED_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gov_work_reports.jsonl"
 # The same corpus, compressed, as the project keeps it for its import tests.
 PROJECT_SOURCE = (
     Path(__file__).resolve().parents[1] / "gongkai/catalogue/tests/data/gov_work_reports.jsonl.xz"
