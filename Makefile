@@ -24,11 +24,13 @@ $(BIN)/gongkai: pyproject.toml
 test: setup
 	$(BIN)/ruff check gongkai tests bench
 	$(BIN)/python -m django makemigrations --check --dry-run --settings=gongkai.settings
+	$(BIN)/lint-imports
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: setup
 	$(BIN)/ruff check gongkai tests bench
 	$(BIN)/ruff format --check gongkai tests bench
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python -m bench

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",
+    "gongkai.operations",  # composition above the domain apps: demo, serve, scan, restore, purge
 ]
 
 MIDDLEWARE = [

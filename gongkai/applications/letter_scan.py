@@ -16,27 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.selectors import public_contact_values
 from gongkai.core.scan import scan_text
 from gongkai.core.scan.findings import Confidence, Kind
+from gongkai.core.scan.labels import KIND_LABELS
 from gongkai.core.scan.masking import mask
 
 from .models import Application
-
-KIND_LABELS = {
-    Kind.ID_NUMBER: gettext_lazy("居民身份证号码"),
-    Kind.USCC: gettext_lazy("统一社会信用代码"),
-    Kind.BANK_CARD: gettext_lazy("银行卡号"),
-    Kind.MOBILE: gettext_lazy("手机号码"),
-    Kind.LANDLINE: gettext_lazy("固定电话"),
-    Kind.PASSPORT: gettext_lazy("护照号码"),
-    Kind.EMAIL: gettext_lazy("电子邮箱"),
-    Kind.SECRECY_MARK: gettext_lazy("密级标志或内部标注"),
-    Kind.ADDRESS: gettext_lazy("住址"),
-    Kind.PERSON_NAME: gettext_lazy("姓名"),
-}
 
 
 @dataclass(frozen=True)

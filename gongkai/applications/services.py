@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from gongkai.agencies.models import Agency, DisclosureOffice, Role, StaffRole
-from gongkai.catalogue.uploads import AttachmentError, InspectedUpload, upload_inspect
+from gongkai.catalogue.uploads import InspectedUpload, upload_inspect
 from gongkai.core.audit import audit_record
 from gongkai.core.calendar_store import calendar_for
+from gongkai.core.files.kinds import AttachmentError
 from gongkai.core.query_codes import query_code_check, query_code_hash, query_code_miss
 
 from . import clock as clock_engine

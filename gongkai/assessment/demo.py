@@ -1,7 +1,7 @@
 """Demo assessment (考核): a yearly scheme with the standard indicators for last year and for
 this year, the assessor's website-inspection scores for last year, and the results computed for
 the agencies under the city: last year's, and this year's current quarter (the period the page
-opens on). Called by gongkai.core.demo.load_demo after the other demos, whose records the
+opens on). Called by gongkai.operations.demo.load_demo after the other demos, whose records the
 scores are computed from; safe to run again.
 
 Schemes have no service: they are set up in the back office (assessment/admin.py), where a save

@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import audit_record
+from gongkai.core.files.kinds import AttachmentError
 from gongkai.search.changelog import mark_stale
 
 from .models import Attachment, Document
-from .uploads import AttachmentError, InspectedUpload, upload_inspect
+from .uploads import InspectedUpload, upload_inspect
 
 __all__ = [
     "AttachmentError",

@@ -1,6 +1,6 @@
 """Demo complaints and suggestions about the city's departments, one at each stage: just
 received, being investigated, answered (one upheld and published, one not upheld) and one left
-open past its answer date. Called by gongkai.core.demo.load_demo; safe to run again.
+open past its answer date. Called by gongkai.operations.demo.load_demo; safe to run again.
 
 Each is validated by the portal's ComplaintForm and goes through the services; the ones received
 earlier carry their day of receipt (``received_at``), so their answer date and lateness are the

@@ -23,6 +23,7 @@ import secrets
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -460,17 +461,6 @@ def _put_in_place(database, manifest: dict, staging: Path, media_root: Path) -> 
     return applied
 
 
-def _rebuild_search_index() -> int | None:
-    # The one public entry point of the search app for a full rebuild (`gongkai reindex`).
-    from gongkai.search import engine, indexer
-
-    engine.reset_cache()
-    try:
-        return indexer.rebuild()
-    except engine.IndexBusy:
-        return None
-
-
 def missing_files() -> list[str]:
     """Stored names that a file field of some row points to but that are not on disk."""
     missing = []
@@ -483,11 +473,16 @@ def missing_files() -> list[str]:
     return sorted(missing)
 
 
-def backup_restore(*, archive: Path, replace: bool = False) -> RestoreReport:
+def backup_restore(
+    *, archive: Path, rebuild_index: Callable[[], int | None], replace: bool = False
+) -> RestoreReport:
     """Restore a backup made by `backup_create` into the configured database and MEDIA_ROOT.
     Refuses (changing nothing) a damaged or foreign archive, another database vendor, a newer
     Gongkai's backup, and, unless ``replace``, a target holding data. Then migrates, rebuilds
-    the search index, verifies the audit chain and records the restore as an audit event."""
+    the search index (``rebuild_index``: the number of documents indexed, None when the index
+    was busy; core sits below the search app, so the operations layer passes it in: see
+    gongkai/operations/backup.py), verifies the audit chain and records the restore as an
+    audit event."""
     archive = Path(archive).absolute()
     database = database_for_connection()
     media_root = _media_root()
@@ -509,7 +504,7 @@ def backup_restore(*, archive: Path, replace: bool = False) -> RestoreReport:
         applied = _put_in_place(database, manifest, staging, media_root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    indexed = _rebuild_search_index()
+    indexed = rebuild_index()
     broken = audit_verify()
     anchored = manifest.get("audit")  # absent in backups made before anchors existed
     anchor_problems = audit_anchor_problems(anchored) if isinstance(anchored, dict) else []

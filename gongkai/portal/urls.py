@@ -1,10 +1,10 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
-from .views import applications
+from .views import applications, evaluation
 from .views import complaints as complaint_views
 from .views import reports as report_views
 from .views import statistics as statistics_views
@@ -45,7 +45,9 @@ urlpatterns = [
     # Statistics (统计): counts and rates only, cacheable like the catalogue.
     path("statistics/", statistics_views.statistics, name="statistics"),
     path("statistics/data.<str:fmt>", statistics_views.statistics_data, name="statistics_data"),
-    path("evaluation/", include("gongkai.assessment.urls")),  # 社会评议: never cached (the views say so)
+    # 社会评议: never cached (the views say so)
+    path("evaluation/reply/<int:pk>/", evaluation.reply_rate, name="evaluation_reply"),
+    path("evaluation/page/", evaluation.page_rate, name="evaluation_page"),
     path("feed/rss/", public(feeds.LatestDocumentsFeed()), name="feed_rss"),
     path("feed/atom/", public(feeds.LatestDocumentsAtomFeed()), name="feed_atom"),
     # A sitemap index: one sitemap may list at most 50,000 URLs and catalogues grow past that.

@@ -2,7 +2,7 @@
 bureau: licensing, penalty, enforcement, inspection and benefit powers with their legal bases and
 procedure steps (so the flow charts draw), one licensing power revised on 1 January of this year
 (two versions), and decision counts for last year and this year so far (Table 1 of the annual
-report). Called by gongkai.core.demo.load_demo; safe to run again.
+report). Called by gongkai.operations.demo.load_demo; safe to run again.
 
 Loaded through the import (`gongkai import-powers`), which validates every line and writes
 through the services with the agency administrator as the actor."""

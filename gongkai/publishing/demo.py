@@ -1,6 +1,6 @@
 """Demo data for proactive disclosure: a review team at the city education bureau, a
 supervisor at the city government, and records at each stage of the chain so the workbench
-has something to show. Called by gongkai.core.demo.load_demo; safe to run again."""
+has something to show. Called by gongkai.operations.demo.load_demo; safe to run again."""
 
 from datetime import timedelta
 

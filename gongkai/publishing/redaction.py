@@ -387,7 +387,7 @@ def redact_docx(data: bytes, needles: list[str]) -> bytes:
 def _verify_docx(data: bytes, patterns: dict[str, re.Pattern]) -> None:
     """Read the result back: neither the pre-scan's extraction nor any text in any part may
     still contain a needle."""
-    from gongkai.catalogue.uploads import AttachmentError, extract_text
+    from gongkai.core.files.extract import AttachmentError, extract_text
 
     remaining = dict.fromkeys(patterns, 0)
     _process_docx(_open_docx(data), patterns, remaining, write=False)
@@ -610,7 +610,7 @@ def redact_pdf(data: bytes, needles: list[str]) -> bytes:
 def _pdf_missing(data: bytes, missing: list[str], keys: dict[str, str]) -> RedactionError:
     """The error for needles not located on any page: different words when the pre-scan's
     reader (pypdf) does see them in the file's text."""
-    from gongkai.catalogue.uploads import AttachmentError, extract_text
+    from gongkai.core.files.extract import AttachmentError, extract_text
 
     try:
         text = _squeeze(extract_text("pdf", data, max_bytes=None, seconds=None)[0])
@@ -625,7 +625,7 @@ def _pdf_missing(data: bytes, missing: list[str], keys: dict[str, str]) -> Redac
 def _verify_pdf(data: bytes, keys: dict[str, str]) -> None:
     """Read the result back with PyMuPDF, with pypdf as the pre-scan does, and (ASCII
     needles) in every decompressed object: no needle may be left."""
-    from gongkai.catalogue.uploads import AttachmentError, extract_text
+    from gongkai.core.files.extract import AttachmentError, extract_text
 
     raw_check = any(len(k) >= RAW_CHECK_MIN_LENGTH and k.isascii() for k in keys.values())
     doc = pymupdf.open(stream=data, filetype="pdf")

@@ -41,6 +41,7 @@ from gongkai.core.audit import audit_record
 from gongkai.core.calendar_store import workday_add
 from gongkai.core.scan import Kind, ScanError, scan_text
 from gongkai.core.scan.files import file_parts
+from gongkai.core.scan.labels import KIND_LABELS
 from gongkai.core.scan.parts import part_label
 
 from . import permissions
@@ -664,8 +665,6 @@ def _check_secrecy(submission: Submission) -> None:
 
 
 def _kind_label(kind: str) -> str:
-    from gongkai.workbench.highlight import KIND_LABELS
-
     from .manual import MANUAL_KIND
 
     if kind == MANUAL_KIND:

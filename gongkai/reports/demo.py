@@ -1,6 +1,6 @@
 """Demo annual reports (年度报告) for last year: the city education bureau's, written and
 published, and the city ecology and environment bureau's, a draft in progress. Called by
-gongkai.core.demo.load_demo after the other demos (the power lists give Table 1 its decision
+gongkai.operations.demo.load_demo after the other demos (the power lists give Table 1 its decision
 counts); safe to run again.
 
 A report is computed from the records of its year, and the demo's own applications are recent

@@ -6,21 +6,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-# Labels of gongkai.core.scan.Kind (its comments give the same terms).
-KIND_LABELS = {
-    "id_number": gettext_lazy("居民身份证号码"),
-    "uscc": gettext_lazy("统一社会信用代码"),
-    "bank_card": gettext_lazy("银行卡号"),
-    "mobile": gettext_lazy("手机号码"),
-    "landline": gettext_lazy("固定电话"),
-    "passport": gettext_lazy("护照号码"),
-    "email": gettext_lazy("电子邮箱"),
-    "secrecy_mark": gettext_lazy("密级标志或内部标注"),
-    "address": gettext_lazy("住址"),
-    "person_name": gettext_lazy("姓名"),
-}
+from gongkai.core.scan.labels import KIND_LABELS
 
 
 def kind_label(kind: str) -> str:

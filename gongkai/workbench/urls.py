@@ -3,13 +3,12 @@ password/ belong to it). Every pattern here must be listed in tests/test_access.
 
 from django.urls import path
 
-from gongkai.assessment import views_staff as assessment
-
 from .views import (
     actions,
     application_actions,
     application_reveal,
     applications,
+    assessment,
     dashboard,
     documents,
     exports,

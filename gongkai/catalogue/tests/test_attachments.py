@@ -10,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from gongkai.catalogue import uploads
 from gongkai.catalogue.attachments import (
     AttachmentError,
     attachment_add,
@@ -20,6 +19,7 @@ from gongkai.catalogue.attachments import (
 from gongkai.catalogue.models import Attachment
 from gongkai.catalogue.tests import samples
 from gongkai.catalogue.tests.factories import make_agency, make_document
+from gongkai.core.files import extract, kinds
 from gongkai.core.models import AuditEvent
 from gongkai.search.services import SearchQuery, search_documents
 
@@ -206,7 +206,7 @@ def test_zip_bomb_is_refused_by_its_compression_ratio(document):
 
 
 def test_zip_bomb_spread_over_many_small_members_is_refused_by_total_size(document, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_ZIP_UNCOMPRESSED_BYTES", 8 * 1024 * 1024)
+    monkeypatch.setattr(kinds, "MAX_ZIP_UNCOMPRESSED_BYTES", 8 * 1024 * 1024)
     bomb = samples.make_zip_bomb(member_bytes=1024 * 1024, members=10)  # each under the ratio floor
     with pytest.raises(AttachmentError, match="解压后超过 8 MB"):
         attachment_add(document=document, data=bomb, filename="a.docx")
@@ -230,7 +230,7 @@ def test_ofd_with_a_dtd_is_refused(document):
 def test_extracted_text_is_capped(document):
     data = ("政务公开" * 300_000).encode()  # 3.6 MB of UTF-8
     attachment = attachment_add(document=document, data=data, filename="long.txt")
-    assert 0 < len(attachment.text.encode()) <= uploads.MAX_TEXT_BYTES
+    assert 0 < len(attachment.text.encode()) <= extract.MAX_TEXT_BYTES
     assert AuditEvent.objects.get(action="attachment_add").after["text_truncated"] is True
 
 

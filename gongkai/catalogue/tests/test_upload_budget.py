@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.catalogue import uploads
-from gongkai.catalogue.uploads import AttachmentError, extract_text, run_budgeted, upload_inspect
+from gongkai.catalogue.uploads import upload_inspect
+from gongkai.core.files import kinds
+from gongkai.core.files.extract import AttachmentError, extract_text, run_budgeted
 
 from .samples import make_docx
 
@@ -48,15 +49,15 @@ def docx_with_document_xml(paragraphs: list[str]) -> bytes:
 
 
 def test_a_docx_with_an_oversized_document_xml_is_refused_before_parsing():
-    data = docx_with_document_xml(words(uploads.MAX_XML_PART_BYTES + 1024 * 1024))
-    assert len(data) < uploads.MAX_XML_PART_BYTES  # small on the wire, big once inflated
+    data = docx_with_document_xml(words(kinds.MAX_XML_PART_BYTES + 1024 * 1024))
+    assert len(data) < kinds.MAX_XML_PART_BYTES  # small on the wire, big once inflated
     with pytest.raises(AttachmentError, match="word/document.xml") as caught:
         upload_inspect(data=data, filename="通知.docx")
     assert "超过上限" in str(caught.value)
 
 
 def test_the_xml_limit_applies_to_every_office_kind(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_XML_PART_BYTES", 64 * 1024)
+    monkeypatch.setattr(kinds, "MAX_XML_PART_BYTES", 64 * 1024)
     with pytest.raises(AttachmentError, match="超过上限"):
         extract_text("docx", docx_with_document_xml(words(100 * 1024)))
 
@@ -65,16 +66,17 @@ WORKER = """
 import django, sys, time
 django.setup()
 from gongkai.catalogue import uploads
+from gongkai.core.files import extract
 from gongkai.catalogue.tests.samples import make_docx
 from gongkai.catalogue.tests.test_upload_budget import docx_with_document_xml, words
-uploads.EXTRACT_MEMORY_BYTES = 48 * 1024 * 1024
+extract.EXTRACT_MEMORY_BYTES = 48 * 1024 * 1024
 data = docx_with_document_xml(words(12 * 1024 * 1024))  # parses to far more than 48 MB
 try:
     uploads.upload_inspect(data=data, filename="big.docx")
     print("ACCEPTED")
-except uploads.AttachmentError as exc:
+except extract.AttachmentError as exc:
     print("REFUSED", exc)
-print("STILL", "样本" in uploads.extract_text("docx", make_docx("样本"))[0])
+print("STILL", "样本" in extract.extract_text("docx", make_docx("样本"))[0])
 """
 
 

@@ -6,6 +6,8 @@ headers, footers, notes, comments, tracked changes, properties and embedded obje
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gongkai.core.files.kinds import AttachmentError, detect_kind
+
 from .engine import scan_text
 from .findings import Finding
 from .parts import PartsError, extract_parts
@@ -39,9 +41,6 @@ def _read(path: Path) -> bytes:
 
 def file_parts(data: bytes, *, name: str = "file") -> list[tuple[str, str]]:
     """(part name, text) of every part of a file's content. Raises ScanError."""
-    # Type detection lives with the upload checks (type by content, zip bombs, encrypted PDFs).
-    from gongkai.catalogue.uploads import AttachmentError, detect_kind
-
     if not data:
         return []
     try:

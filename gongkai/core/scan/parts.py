@@ -30,6 +30,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from gongkai.core.files.extract import AttachmentError, extract_text
+from gongkai.core.files.kinds import detect_kind
+
 MAX_DEPTH = 3  # embedded files inside embedded files inside …
 MAX_REVISIONS = 20
 MAX_ENTRY_BYTES = 200 * 1024 * 1024  # an uncompressed zip entry larger than this is not read
@@ -70,8 +73,6 @@ def extract_parts(kind: str, data: bytes, *, depth: int = 0) -> list[tuple[str, 
         return list(_pdf_parts(data, depth))
     if kind in ("docx", "xlsx"):
         return list(_ooxml_parts(data, depth))
-    from gongkai.catalogue.uploads import AttachmentError, extract_text
-
     try:
         text, _truncated = extract_text(kind, data, max_bytes=None, seconds=None)
     except AttachmentError as exc:
@@ -81,8 +82,6 @@ def extract_parts(kind: str, data: bytes, *, depth: int = 0) -> list[tuple[str, 
 
 def _embedded(name: str, data: bytes, depth: int) -> Iterator[tuple[str, str]]:
     """The parts of a file embedded in another one, named after it."""
-    from gongkai.catalogue.uploads import detect_kind
-
     prefix = f"embedded file {name}"
     if depth >= MAX_DEPTH:
         yield prefix, _strings(data)

@@ -27,10 +27,11 @@ from gongkai.catalogue.models import Attachment, Document
 from gongkai.catalogue.tests.factories import make_agency, make_document
 from gongkai.catalogue.tests.samples import make_pdf, make_png
 from gongkai.core.audit import audit_verify
-from gongkai.core.backup import BackupError, TargetNotEmpty, backup_create, backup_restore
+from gongkai.core.backup import BackupError, TargetNotEmpty, backup_create
 from gongkai.core.backup_db import find_pg_tool
 from gongkai.core.models import AuditEvent
 from gongkai.core.tests.helpers import ensure_taxonomy
+from gongkai.operations.backup import backup_restore
 from gongkai.publishing.tests.factories import make_staff
 from gongkai.search import engine
 from gongkai.search.services import SearchQuery, search_documents

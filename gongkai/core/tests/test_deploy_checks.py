@@ -11,7 +11,7 @@ import pytest
 from django.test import override_settings
 
 from gongkai.core.checks import DEMO_SECRET_KEY
-from gongkai.core.management.commands.serve import gunicorn_security_args
+from gongkai.operations.management.commands.serve import gunicorn_security_args
 
 ROOT = Path(__file__).resolve().parents[3]
 GOOD = {
@@ -70,7 +70,7 @@ def test_a_proxy_count_without_addresses_is_warned_and_a_bad_address_refused(tmp
 def test_production_behind_listed_proxies_trusts_their_forwarded_proto(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "from gongkai.core.management.commands.serve import gunicorn_security_args as a; "
+        "from gongkai.operations.management.commands.serve import gunicorn_security_args as a; "
         "print(settings.SECURE_PROXY_SSL_HEADER); print(settings.MIDDLEWARE[0]); print(a())"
     )
     result = _run(

@@ -18,7 +18,7 @@ from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.core.wsgi import get_wsgi_application
 
 from gongkai.core.log_redaction import REDACTED, redact
-from gongkai.core.management.commands.serve import gunicorn_security_args
+from gongkai.operations.management.commands.serve import gunicorn_security_args
 
 SECRET = "K7P3Q9XD"
 ROOT = Path(__file__).resolve().parents[3]

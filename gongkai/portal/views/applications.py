@@ -26,7 +26,7 @@ from gongkai.applications import letters, services
 from gongkai.applications.forms import ApplicationForm
 from gongkai.applications.progress import applicant_application, applicant_letter, application_progress
 from gongkai.applications.rules import ApplicantType, IdType
-from gongkai.catalogue.uploads import KINDS, AttachmentError
+from gongkai.core.files.kinds import KINDS, AttachmentError
 from gongkai.core.http import is_disk_full
 
 from .double_submit import first_result

@@ -100,7 +100,7 @@ def test_xlsx_and_ofd_attachments_are_rebuilt_and_still_open():
     import openpyxl
 
     from gongkai.catalogue.tests.samples import make_ofd, make_xlsx
-    from gongkai.catalogue.uploads import extract_text
+    from gongkai.core.files.extract import extract_text
     from gongkai.publishing.services import record_attachment_add
 
     from .factories import approve_all, draft, make_office

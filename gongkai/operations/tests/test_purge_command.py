@@ -18,9 +18,8 @@ from gongkai.complaints.tests.factories import make_tree
 from gongkai.core.audit import audit_verify
 from gongkai.core.models import AuditEvent
 from gongkai.core.retention import ANONYMISED
+from gongkai.core.tests.test_cli import gongkai
 from gongkai.reports.tests.history import application, load
-
-from .test_cli import gongkai
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """The public's side of evaluation (社会评议): the applicant rates the reply on the progress page,
-visitors rate portal pages ("本页是否有用"). Included by gongkai/portal/urls.py."""
+visitors rate portal pages ("本页是否有用"). Routed by gongkai/portal/urls.py under "evaluation/";
+the scores and their rules are gongkai/assessment."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -12,10 +13,10 @@ from gongkai.accounts.network import client_ip
 from gongkai.agencies.models import Agency
 from gongkai.applications.progress import applicant_application
 from gongkai.applications.services import application_find, lookup_allowed
+from gongkai.assessment import services
 from gongkai.portal.selectors import public_document_get
-from gongkai.portal.views.applications import ACCESS_KEY
 
-from . import services
+from .applications import ACCESS_KEY
 
 
 def _applicant_application(request, pk: int):

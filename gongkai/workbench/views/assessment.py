@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.decorators import staff_required
-from gongkai.workbench.views.common import page
+from gongkai.assessment import selectors, services
+from gongkai.assessment.models import Evaluation
+from gongkai.assessment.scoring import PeriodError, period_of, period_parse, periods_of_year
 
-from . import selectors, services
-from .models import Evaluation
-from .scoring import PeriodError, period_of, period_parse, periods_of_year
+from .common import page
 
 
 def _authority_and_period(request, data):

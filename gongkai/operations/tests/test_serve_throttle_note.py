@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from gongkai.core.management.commands import serve as serve_module
+from gongkai.operations.management.commands import serve as serve_module
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,6 @@ def test_one_worker_or_redis_needs_no_note(monkeypatch):
 
 
 def test_the_demo_serves_through_the_same_function():
-    from gongkai.core.management.commands import demo
+    from gongkai.operations.management.commands import demo
 
     assert demo.serve is serve_module.serve

@@ -7,9 +7,10 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from gongkai.core.backup import BackupError, backup_restore
+from gongkai.core.backup import BackupError
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.core.management.commands.backup import database_unavailable
+from gongkai.operations.backup import backup_restore
 
 
 class Command(GongkaiCommand):

@@ -14,10 +14,10 @@ from gongkai.assessment.models import AssessmentResult, ManualScore, Scheme
 from gongkai.catalogue.models import Document, Validity, Visibility
 from gongkai.complaints.models import Complaint
 from gongkai.complaints.rules import State
-from gongkai.core import demo
 from gongkai.core.checksums import is_valid_agency_code, is_valid_uscc
 from gongkai.core.models import AuditEvent
 from gongkai.core.tests.helpers import ensure_taxonomy, write_corpus
+from gongkai.operations import demo
 from gongkai.powers.models import DecisionCount, Power, PowerVersion
 from gongkai.publishing import demo as publishing_demo
 from gongkai.publishing.models import Submission

@@ -4,9 +4,9 @@ logins and serve the platform (interfaces.md). Running it again duplicates nothi
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from gongkai.core.demo import find_corpus, load_demo
 from gongkai.core.jsonl import ImportFailed
 from gongkai.core.management.base import GongkaiCommand
+from gongkai.operations.demo import find_corpus, load_demo
 
 from .serve import serve
 
