@@ -100,35 +100,6 @@ def _human_size(n: int) -> str:
     return f"{n} B"
 
 
-def _read_limited(data: bytes | BinaryIO) -> bytes:
-    """The upload's bytes, refusing it before reading more than the limit plus one byte."""
-    limit = settings.GONGKAI_MAX_ATTACHMENT_BYTES
-    too_big = AttachmentError(
-        _("文件超过大小上限 %(limit)s，请压缩或拆分后再上传。") % {"limit": _human_size(limit)}
-    )
-    if isinstance(data, bytes | bytearray | memoryview):
-        raw = bytes(data)
-    else:
-        size = getattr(data, "size", None)
-        if isinstance(size, int) and size > limit:
-            raise too_big
-        if getattr(data, "seekable", lambda: False)():
-            data.seek(0)
-        raw = data.read(limit + 1)
-    if len(raw) > limit:
-        raise too_big
-    if not raw:
-        raise AttachmentError(_("文件为空。"))
-    return raw
-
-
-def read_upload(upload: BinaryIO) -> bytes:
-    """An uploaded file's bytes for code that needs them whole: its declared size is checked
-    against GONGKAI_MAX_ATTACHMENT_BYTES before anything is read, and at most the limit plus
-    one byte is ever read. Raises AttachmentError past the limit."""
-    return _read_limited(upload)
-
-
 # Uploads are judged where they lie: Django writes every upload over
 # FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file (TemporaryFileUploadHandler), and inspection,
 # hashing and storing read that file in chunks of this size; nothing holds a whole file.
