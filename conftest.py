@@ -1,4 +1,7 @@
-"""Test-wide fixtures: every test gets its own search index and media directory."""
+"""Test-wide fixtures: every test gets its own search index and media directory; `full_disk`
+puts MEDIA_ROOT on a nearly full tmpfs for the disk-full tests."""
+
+import subprocess
 
 import pytest
 
@@ -18,3 +21,21 @@ def _isolated_files(settings, tmp_path):
     engine.reset_cache()
     yield
     engine.reset_cache()
+
+
+@pytest.fixture
+def full_disk(tmp_path, settings):
+    """MEDIA_ROOT on a 64 KB tmpfs with 8 KB left (security.md: a tiny tmpfs for disk-full)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
+    try:
+        (mount / "filler").write_bytes(b"\0" * 56 * 1024)
+        settings.MEDIA_ROOT = mount / "media"
+        yield mount / "media"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

@@ -4,7 +4,6 @@ pages (JSON under /api/), a Content-Security-Policy on every page and a sandbox 
 
 import io
 import json
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -243,24 +242,6 @@ def test_any_download_gets_a_sandbox_and_nosniff(client, settings):
     response = client.get("/test-download/")
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
-
-
-@pytest.fixture
-def full_disk(tmp_path, settings):
-    """MEDIA_ROOT on a 64 KB tmpfs with 8 KB left (security.md: a tiny tmpfs for disk-full)."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
-    try:
-        (mount / "filler").write_bytes(b"\0" * 56 * 1024)
-        settings.MEDIA_ROOT = mount / "media"
-        yield mount / "media"
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _files_under(root: Path) -> list[Path]:
