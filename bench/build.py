@@ -1,6 +1,7 @@
 """Index build: synthetic text to a committed tantivy index, through the product's code."""
 
 import multiprocessing
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -8,11 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from gongkai.search import engine
+from gongkai.search import engine, tokenize
 from gongkai.search.tokenize import index_text
 
 from . import synth
 from .measure import dir_size_mib, median, peak_rss_mib, reset_peak_rss
+
+if os.environ.get("GONGKAI_BENCH_NO_T2S"):
+    # `python -m bench --no-t2s`: the baseline without OpenCC's conversion, to measure its cost.
+    tokenize.to_simplified = lambda text: text
 
 
 def document_fields(doc: synth.SynthDocument) -> dict:

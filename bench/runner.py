@@ -44,6 +44,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--db-queries", type=int, default=20, help="timed full searches per shape with the database"
     )
     p.add_argument("--breakdown", action="store_true", help="also time each step of the engine path")
+    p.add_argument(
+        "--no-t2s",
+        action="store_true",
+        help="baseline: tokenise without OpenCC's traditional-to-simplified conversion (to measure its cost)",
+    )
     return p.parse_args(argv)
 
 
@@ -98,6 +103,8 @@ def main(argv=None) -> dict:
 
     from gongkai.search import engine
 
+    if args.no_t2s:
+        os.environ["GONGKAI_BENCH_NO_T2S"] = "1"  # read by bench.build, here and in the build process
     from . import build, queries
 
     meta_path = run_dir / "meta.json"

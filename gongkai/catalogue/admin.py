@@ -11,10 +11,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.access import agencies_in_scope
+from gongkai.agencies.models import Agency
 from gongkai.core.admin import AuditedModelAdmin
 
 from .attachments import AttachmentError, attachment_add_inspected, attachment_remove, upload_inspect
-from .models import Attachment, Document, DocumentImport, Genre, Subject, Validity
+from .derive import canonical_doc_no
+from .index_numbers import Scheme
+from .models import Attachment, Document, DocumentImport, Genre, IndexNumberScheme, Subject, Validity
 from .services import (
     DocumentFields,
     document_create,
@@ -151,6 +154,8 @@ class DocumentAdminForm(forms.ModelForm):
             "agency",
             "title",
             "doc_no",
+            "normative_no",
+            "issuers",
             "written_on",
             "written_on_precision",
             "subject",
@@ -181,6 +186,25 @@ class DocumentAdminForm(forms.ModelForm):
                 raise forms.ValidationError(_("该文件已是本文件的附件。"))
         return upload
 
+    def clean_doc_no(self):
+        # Stored normalised to 〔〕 (display and search); the original as typed is kept.
+        typed = " ".join(self.cleaned_data.get("doc_no", "").split())
+        canonical = canonical_doc_no(typed)
+        self.doc_no_original = typed if typed != canonical else ""
+        return canonical
+
+    def clean_issuers(self):
+        codes = self.cleaned_data.get("issuers") or []
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise forms.ValidationError(_('请填写机构代码列表，牵头机关在前，如 ["000014349"]。'))
+        known = set(Agency.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(_("机构目录中没有：%(codes)s") % {"codes": "、".join(unknown)})
+        if len(set(codes)) != len(codes):
+            raise forms.ValidationError(_("同一机关不能重复填写。"))
+        return codes
+
     def clean(self):
         cleaned = super().clean()
         replaced_by, validity = cleaned.get("replaced_by"), cleaned.get("validity")
@@ -192,7 +216,9 @@ class DocumentAdminForm(forms.ModelForm):
         return cleaned
 
 
-def _document_fields(cleaned: dict, current: Document | None, validity: str) -> DocumentFields:
+def _document_fields(
+    cleaned: dict, current: Document | None, validity: str, form_state=None
+) -> DocumentFields:
     """DocumentFields from the admin form; fields the form does not show keep their value."""
     values = {}
     for field in dataclasses.fields(DocumentFields):
@@ -203,6 +229,8 @@ def _document_fields(cleaned: dict, current: Document | None, validity: str) -> 
         elif current is not None:
             values[field.name] = getattr(current, field.name)
     values["validity"] = validity
+    if "doc_no" in cleaned:
+        values["doc_no_original"] = getattr(form_state, "doc_no_original", "")
     return DocumentFields(**values)
 
 
@@ -226,11 +254,13 @@ class DocumentAdmin(admin.ModelAdmin):
         ("agency", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("agency",)
-    search_fields = ("title", "doc_no", "index_no")
+    search_fields = ("title", "doc_no", "doc_no_original", "normative_no", "index_no")
     autocomplete_fields = ("agency", "replaced_by")
     readonly_fields = (
         "index_no",
+        "doc_no_original",
         "published_on",
+        "published_on_precision",
         "visibility",
         "disclosure_attribute",
         "imported_from",
@@ -242,7 +272,21 @@ class DocumentAdmin(admin.ModelAdmin):
     # submission like any other change the public sees (docs/publishing.md).
     actions = None
     fieldsets = (
-        (None, {"fields": ("agency", "title", "doc_no", "written_on", "written_on_precision")}),
+        (
+            None,
+            {
+                "fields": (
+                    "agency",
+                    "title",
+                    "doc_no",
+                    "doc_no_original",
+                    "normative_no",
+                    "issuers",
+                    "written_on",
+                    "written_on_precision",
+                )
+            },
+        ),
         (
             _("分类与有效性"),
             {"fields": ("subject", "genre", "validity", "replaced_by", "effective_on", "expires_on")},
@@ -255,6 +299,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 "fields": (
                     "index_no",
                     "published_on",
+                    "published_on_precision",
                     "visibility",
                     "disclosure_attribute",
                     "imported_from",
@@ -295,10 +340,10 @@ class DocumentAdmin(admin.ModelAdmin):
         cleaned = form.cleaned_data
         if change:
             current = Document.objects.get(pk=obj.pk)
-            fields = _document_fields(cleaned, current, validity=current.validity)
+            fields = _document_fields(cleaned, current, validity=current.validity, form_state=form)
             document = document_update(document=current, fields=fields, actor=request.user)
         else:
-            fields = _document_fields(cleaned, None, validity=Validity.IN_FORCE)
+            fields = _document_fields(cleaned, None, validity=Validity.IN_FORCE, form_state=form)
             document = document_create(agency=cleaned["agency"], fields=fields, actor=request.user)
         validity = cleaned.get("validity", document.validity)
         replaced_by = cleaned.get("replaced_by", document.replaced_by)
@@ -353,3 +398,29 @@ class DocumentImportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IndexNumberScheme)
+class IndexNumberSchemeAdmin(AuditedModelAdmin):
+    """Each agency's own index-number format (catalogue.md: the format is configurable per
+    agency); numbers already published keep theirs, new ones follow this format."""
+
+    list_display = ("agency", "pattern", "region", "prefix", "example")
+    list_select_related = ("agency",)
+    autocomplete_fields = ("agency",)
+
+    @admin.display(description=_("示例"))
+    def example(self, obj: IndexNumberScheme) -> str:
+        scheme = Scheme(obj.pattern, code=obj.agency.code, region=obj.region, prefix=obj.prefix)
+        return scheme.format(year=2024, month=1, seq=1)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(agency__in=agencies_in_scope(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency" and not request.user.is_superuser:
+            kwargs["queryset"] = agencies_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from gongkai.core.audit import audit_record
 from gongkai.core.files.kinds import AttachmentError
-from gongkai.search.changelog import mark_stale
 
+from .changes import documents_changed
 from .models import Attachment, Document
 from .uploads import InspectedUpload, upload_inspect
 
@@ -85,7 +85,7 @@ def attachment_add_inspected(
             attachment.save()
             after = _snapshot(attachment) | {"text_truncated": upload.text_truncated}
             audit_record(actor=actor, action="attachment_add", obj=attachment, after=after)
-            mark_stale([document.pk])
+            documents_changed([document.pk])
     except BaseException:
         # Our own write failed: the file has no row. (If an enclosing transaction rolls back
         # later, the file becomes an orphan for attachment_sweep_orphans.)
@@ -110,7 +110,7 @@ def attachment_remove(*, attachment: Attachment, actor=None) -> None:
     storage, name, document_id = attachment.file.storage, attachment.file.name, attachment.document_id
     audit_record(actor=actor, action="attachment_remove", obj=attachment, before=_snapshot(attachment))
     attachment.delete()
-    mark_stale([document_id])
+    documents_changed([document_id])
     transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
@@ -165,7 +165,7 @@ def attachment_replace_content(*, attachment: Attachment, data: bytes, actor=Non
                 before=before,
                 after=_snapshot(attachment),
             )
-            mark_stale([attachment.document_id])
+            documents_changed([attachment.document_id])
             transaction.on_commit(lambda: old_storage.delete(old_name), robust=True)
     except BaseException:
         attachment.file.storage.delete(attachment.file.name)

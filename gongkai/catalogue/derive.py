@@ -7,10 +7,27 @@ from datetime import date
 # 国办发〔2019〕14号, 泸市府办发[2011]12号, 国发(2020)3号
 DOC_NO_RE = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CN_DATE_RE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 # A dated line under the title ("——2024年3月5日在……会议上") or an adoption note ("（……通过）").
-HEADLINE_DATE_RE = re.compile(r"(?:——|─|（|\()\s*((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日)")
+HEADLINE_DATE_RE = re.compile(
+    r"(?:——|─|（|\()\s*((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日)"
+)
 
 # Title endings, longest first, mapped to genres of catalogue.md.
 GENRE_SUFFIXES = [
@@ -62,14 +79,86 @@ def parse_chinese_date(text: str) -> date | None:
     return None
 
 
-def derive_doc_no(text: str) -> str | None:
-    """The first document number in the opening of the text, normalised to 〔〕."""
-    m = DOC_NO_RE.search(text[:600])
+# A document number's parts: issuer abbreviation, year (in 〔〕, [] or (), or as "2023年"),
+# sequence (after an optional 第, leading zeros dropped), 号.
+_OPEN, _CLOSE = r"〔［\[（(【", r"〕］\]）)】"
+DOC_NO_PARTS_RE = re.compile(
+    rf"(?P<issuer>.*?)\s*(?:[{_OPEN}]\s*(?P<year>\d{{4}})\s*[{_CLOSE}]|(?P<year2>\d{{4}})\s*年)"
+    r"\s*第?\s*0*(?P<seq>\d{1,5})\s*号"
+)
+# The same inside free text (a query): only where an issuer abbreviation precedes it.
+_DOC_NO_IN_TEXT_RE = re.compile(
+    rf"(?<=[\u4e00-\u9fff])\s*(?:[{_OPEN}]\s*(\d{{4}})\s*[{_CLOSE}]|(\d{{4}})\s*年)\s*第?\s*0*(\d{{1,5}})\s*号"
+)
+# A header line that is a document number: "浙政办发〔2022〕59号", "文号：…", "…号  签发人：…".
+_HEADER_DOC_NO_RE = re.compile(
+    rf"(?:(?:发文字号|文号)\s*[:：]\s*)?(?P<no>[\u4e00-\u9fa5]{{1,14}}\s*[{_OPEN}]\s*\d{{4}}\s*[{_CLOSE}]"
+    r"\s*第?\s*\d{1,5}\s*号)(?:\s+签发人.*)?"
+)
+HEADER_LINES = 15
+ADDRESSEE_MAX_CHARS = 120
+# An issuing body's line above a signature date: short, no sentence punctuation.
+_SENTENCE_PUNCT_RE = re.compile(r"[。，,；;：:！？!?、“”]")
+SIGNATURE_TAIL_LINES = 12
+
+
+def canonical_doc_no(text: str) -> str:
+    """A document number as displayed and searched: year in 〔〕, no 第, no leading zeros
+    (镇政发[2024]7号 and 镇政发2024年第07号 → 镇政发〔2024〕7号). Other text (国务院令第722号)
+    comes back stripped but unchanged."""
+    raw = " ".join(text.split())
+    m = DOC_NO_PARTS_RE.fullmatch(raw)
     if not m:
-        return None
-    head = m.group(0)
-    issuer = re.match(r"[\u4e00-\u9fa5]+", head).group(0)
-    return f"{issuer}〔{m[1]}〕{int(m[2])}号"
+        return raw
+    issuer = "".join(m["issuer"].split())
+    return f"{issuer}〔{m['year'] or m['year2']}〕{int(m['seq'])}号"
+
+
+def canonicalise_doc_numbers(text: str) -> str:
+    """Every document number in ``text`` (a query) in canonical form, the rest unchanged."""
+    if "号" not in text:
+        return text
+    return _DOC_NO_IN_TEXT_RE.sub(lambda m: f"〔{m[1] or m[2]}〕{int(m[3])}号", text)
+
+
+def derive_doc_no(text: str) -> str | None:
+    """The document's own number: a line of its header (before the addressees, "各市、县人民
+    政府：", or the first paragraph) that is a document number, normalised to 〔〕. A number
+    the text cites (a notice forwarding 浙政办发〔2022〕59号) is never taken."""
+    seen = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > HEADER_LINES:
+            return None
+        m = _HEADER_DOC_NO_RE.fullmatch(line)
+        if m:
+            return canonical_doc_no(m["no"])
+        if len(line) > ADDRESSEE_MAX_CHARS or line.endswith(("：", ":")) or line.endswith("。"):
+            return None  # the addressees or the body: the header is over
+    return None
+
+
+def derive_signature_date(text: str) -> date | None:
+    """The date of the signature at the end of the text: a line that is only a date, right
+    under the issuing body's line (short, no sentence punctuation). None when there is none."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    tail = lines[-SIGNATURE_TAIL_LINES:]
+    for i in range(len(tail) - 1, 0, -1):
+        found = parse_chinese_date(tail[i].replace(" ", "").replace("\u3000", ""))
+        if found is None:
+            continue
+        above = tail[i - 1]
+        if (
+            len(above) <= 60
+            and re.search(r"[\u4e00-\u9fff]", above)
+            and not _SENTENCE_PUNCT_RE.search(above)
+            and parse_chinese_date(above) is None
+        ):
+            return found
+    return None
 
 
 def derive_written_on(text: str, year: int | None = None) -> date | None:
@@ -97,10 +186,26 @@ def derive_genre(title: str) -> str | None:
 
 
 # Opening year of each National People's Congress; sessions are yearly except where listed.
-NPC_TERM_START = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998,
-                  10: 2003, 11: 2008, 12: 2013, 13: 2018, 14: 2023}
+NPC_TERM_START = {
+    1: 1954,
+    2: 1959,
+    3: 1964,
+    4: 1975,
+    5: 1978,
+    6: 1983,
+    7: 1988,
+    8: 1993,
+    9: 1998,
+    10: 2003,
+    11: 2008,
+    12: 2013,
+    13: 2018,
+    14: 2023,
+}
 NPC_IRREGULAR = {(2, 3): 1962, (2, 4): 1963}
-CN_ORDINAL_RE = re.compile(r"第([一二三四五六七八九十]{1,3})届全国人民代表大会第([一二三四五六七八九十]{1,3})次会议")
+CN_ORDINAL_RE = re.compile(
+    r"第([一二三四五六七八九十]{1,3})届全国人民代表大会第([一二三四五六七八九十]{1,3})次会议"
+)
 
 
 def derive_npc_session_year(title: str) -> int | None:

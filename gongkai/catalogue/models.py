@@ -1,11 +1,14 @@
 """The disclosure catalogue (公开目录): documents with the metadata of catalogue.md."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+
+from .index_numbers import pattern_problem
 
 
 class Subject(models.Model):
@@ -81,6 +84,12 @@ class Visibility(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("年")
+    MONTH = "month", _("月")
+    DAY = "day", _("日")
+
+
 class DocumentQuerySet(models.QuerySet):
     def public(self):
         """Proactively disclosed and published: what the portal, API and search show."""
@@ -118,18 +127,28 @@ class Document(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("发布机关"), on_delete=models.PROTECT, related_name="documents"
     )
-    co_issuers = models.ManyToManyField(
-        Agency, verbose_name=_("联合发文机关"), blank=True, related_name="co_issued_documents"
-    )
+    # Issuing agencies (发文机关) as agency codes, the lead first; several for a joint issuance
+    # (联合发文). Empty: the publishing agency alone issued it.
+    issuers = models.JSONField(_("发文机关"), default=list, blank=True)
+    # Kept verbatim when imported (the number the agency already published); allocated in the
+    # agency's format (IndexNumberScheme) on publication otherwise.
     index_no = models.CharField(_("索引号"), max_length=64, unique=True, null=True, blank=True)
     title = models.CharField(_("标题"), max_length=500)
+    # Normalised to 〔〕 (numbers.canonical_doc_no) for display and search; the original as
+    # typed is kept beside it when it differs.
     doc_no = models.CharField(_("发文字号"), max_length=100, blank=True)
+    doc_no_original = models.CharField(_("发文字号（原文）"), max_length=100, blank=True)
+    normative_no = models.CharField(_("规范性文件登记号"), max_length=60, blank=True)
+    # A date is stored as its first day with a precision: a year-only item shows "1954年",
+    # and the API returns "1954" (dates.py).
     written_on = models.DateField(_("成文日期"))
-    # Historical items sometimes give only the year; the portal then shows "1954年".
     written_on_precision = models.CharField(
-        _("成文日期精度"), max_length=5, choices=[("day", _("日")), ("year", _("年"))], default="day"
+        _("成文日期精度"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    published_on_precision = models.CharField(
+        _("发布日期精度"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     effective_on = models.DateField(_("施行日期"), null=True, blank=True)
     expires_on = models.DateField(_("废止日期"), null=True, blank=True)
     subject = models.ForeignKey(
@@ -229,20 +248,69 @@ class Document(models.Model):
     def year(self) -> int:
         return self.written_on.year
 
+    def issuer_agencies(self) -> list[Agency]:
+        """The issuing agencies, lead first (the publishing agency when none are recorded);
+        a code no longer in the directory is skipped."""
+        if not self.issuers:
+            return [self.agency]
+        by_code = {a.code: a for a in Agency.objects.filter(code__in=self.issuers)}
+        return [by_code[c] for c in self.issuers if c in by_code]
+
+    @property
+    def is_joint(self) -> bool:
+        return len(self.issuers) > 1
+
 
 class IndexSequence(models.Model):
-    """Last index-number sequence used per agency and year; the row lock makes allocation
-    gap-free and safe when several processes publish at once."""
+    """Last index-number sequence used per agency and period (a year, or a month of it when
+    the agency's format has ``{month}``; month 0 stands for the whole year); the row lock
+    makes allocation gap-free and safe when several processes publish at once."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(default=0)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_index_sequence")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "month"], name="unique_index_sequence_period")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
+        period = f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+        return f"{self.agency_id}/{period}: {self.last}"
+
+
+class IndexNumberScheme(models.Model):
+    """The agency's own index-number (索引号) format, for the numbers the platform allocates:
+    placeholders ``{code}`` (the agency code), ``{region}``, ``{prefix}``, ``{year}``,
+    ``{month}`` (two digits) and ``{seq:N}`` (sequence, N digits). Agencies without one use
+    settings.GONGKAI_INDEX_NUMBER_FORMAT."""
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("机关"), on_delete=models.CASCADE, related_name="index_number_scheme"
+    )
+    pattern = models.CharField(
+        _("索引号格式"),
+        max_length=100,
+        help_text=_(
+            "可用：{code} 机构代码、{region} 区划代码、{prefix} 站点前缀、{year} 年、{month} 月、{seq:5} 五位序号。"
+        ),
+    )
+    region = models.CharField(_("区划代码"), max_length=20, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("索引号格式")
+        verbose_name_plural = _("索引号格式")
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.pattern}"
+
+    def clean(self) -> None:
+        problem = pattern_problem(self.pattern, region=self.region, prefix=self.prefix)
+        if problem:
+            raise ValidationError({"pattern": problem})
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -8,6 +8,12 @@ class SearchConfig(AppConfig):
     verbose_name = "全文检索"
 
     def ready(self):
+        # Every catalogue change is logged for the index, in the change's own transaction.
+        from gongkai.catalogue.changes import DOCUMENTS_CHANGED
+
+        from .changelog import on_documents_changed
+
+        DOCUMENTS_CHANGED.connect(on_documents_changed, dispatch_uid="gongkai.search.changelog")
         # `gongkai serve` sets this for its gunicorn workers (each follows the change log).
         if os.environ.get("GONGKAI_SEARCH_FOLLOW") == "1":
             from . import follower

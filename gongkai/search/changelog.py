@@ -1,5 +1,9 @@
 """Recording document changes in the search change log, inside the caller's transaction.
 
+The catalogue does not call this module: it announces changes (gongkai/catalogue/changes.py)
+and search listens (``on_documents_changed``, connected in SearchConfig.ready), so the
+dependency points one way, from search down to the catalogue.
+
 The log entry is the durable promise; the after-commit hook is only the fast path for this
 node's own index. Every other node's index (and this one, if the process dies between the
 database commit and the index write) applies the entry when its follower next looks at the
@@ -28,6 +32,11 @@ def mark_stale(document_ids: list[int]) -> None:
     connection = transaction.get_connection()
     if not any(entry[1] is _sync_soon for entry in connection.run_on_commit):
         transaction.on_commit(_sync_soon, robust=True)
+
+
+def on_documents_changed(sender, *, ids: list[int], **kwargs) -> None:
+    """Receiver of the catalogue's DOCUMENTS_CHANGED notice."""
+    mark_stale(ids)
 
 
 def _sync_soon() -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 from django.db import connection
 from django.db.models import Max
 
+from gongkai.core import pagecache
+
 from . import engine, indexer
 from .models import IndexCursor, PendingChange
 
@@ -33,6 +35,9 @@ def follow_once(path: Path | None = None) -> int:
     index_id = indexer.local_index_id(path)
     cursor = IndexCursor.objects.filter(index_id=index_id).values_list("applied_id", "ready").first()
     latest = PendingChange.objects.aggregate(m=Max("id"))["m"] or 0
+    # Cached pages and search results are keyed by how far this node's index has got, so none
+    # rendered from the index before it applied a change outlives the change (core/pagecache.py).
+    pagecache.set_local_part("search", cursor[0] if cursor is not None and cursor[1] else -1)
     if cursor is not None and cursor[1] and latest <= cursor[0]:
         return 0
     return indexer.sync_pending(path, wait_s=0.5)

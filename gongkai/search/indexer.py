@@ -18,41 +18,78 @@ from django.conf import settings
 from django.db.models import Max, Subquery
 from django.utils import timezone
 
-from gongkai.catalogue.models import Document
+from gongkai.catalogue.models import Attachment, Document
 
 from . import engine
 from .models import IndexCursor, PendingChange
 from .tokenize import index_text
 
 log = logging.getLogger(__name__)
-BATCH = 500
+BATCH = 1000  # log entries / documents read per query
+# Log entries applied per index commit: one writer session for a whole import, committed now
+# and then so the cursor moves (and a crash loses at most this much work, never correctness).
+COMMIT_EVERY = 200_000
+BULK = 2000  # a backlog this long gets the bulk writer (bigger heap, two threads)
+BULK_WRITER = {"heap_bytes": 256_000_000, "threads": 2}
+# What the index needs of a document, read as plain values: a million model instances with
+# their related rows cost more than tokenising them.
+COLUMNS = (
+    "id",
+    "title",
+    "doc_no",
+    "doc_no_original",
+    "normative_no",
+    "summary",
+    "keywords",
+    "body",
+    "agency__code",
+    "subject__name",
+    "subject__parent__name",
+    "genre__name",
+    "validity",
+    "written_on",
+    "published_on",
+)
 
 
-def document_fields(doc: Document) -> dict:
-    """Index fields of a public document: bigram streams and facet values."""
-    attachments = " ".join(a.text for a in doc.attachments.all())
-    subject = doc.subject
+def document_fields(doc: dict) -> dict:
+    """Index fields of a public document (a row of ``index_rows``): bigram streams and facet
+    values."""
+    subject, parent = doc["subject__name"], doc["subject__parent__name"]
     return {
-        "id": doc.pk,
-        "title": index_text(doc.title, doc.doc_no),
-        "body": index_text(doc.summary, doc.keywords, doc.body, attachments),
-        "agency": doc.agency.code,
-        "subject": subject.top.name if subject else None,
-        "subject2": subject.name if subject and subject.parent_id else None,
-        "genre": doc.genre.name if doc.genre_id else None,
-        "validity": doc.validity,
-        "year": doc.written_on.year,
-        "published": int(doc.published_on.strftime("%Y%m%d")) if doc.published_on else 0,
+        "id": doc["id"],
+        # The title stream carries the document number (normalised, and as typed) and the
+        # 规范性文件 registration number, so each is found as typed.
+        "title": index_text(doc["title"], doc["doc_no"], doc["doc_no_original"], doc["normative_no"]),
+        "body": index_text(doc["summary"], doc["keywords"], doc["body"], doc.get("attachments", "")),
+        "agency": doc["agency__code"],
+        "subject": parent or subject,
+        "subject2": subject if parent else None,
+        "genre": doc["genre__name"],
+        "validity": doc["validity"],
+        "year": doc["written_on"].year,
+        "published": int(doc["published_on"].strftime("%Y%m%d")) if doc["published_on"] else 0,
     }
 
 
-def _public_documents(ids=None):
-    qs = (
-        Document.objects.public()
-        .select_related("agency", "subject__parent", "genre")
-        .prefetch_related("attachments")
-    )
-    return qs.filter(pk__in=ids) if ids is not None else qs.order_by("pk")
+def index_rows(ids=None, *, after: int = 0, limit: int = BATCH) -> list[dict]:
+    """The public documents among ``ids``, or the next ``limit`` after primary key ``after``
+    in key order, as plain values with their attachments' text."""
+    qs = Document.objects.public()
+    qs = qs.filter(pk__in=ids) if ids is not None else qs.filter(pk__gt=after).order_by("pk")[:limit]
+    rows = [dict(zip(COLUMNS, values, strict=True)) for values in qs.values_list(*COLUMNS)]
+    if rows:
+        texts: dict[int, list[str]] = {}
+        attachments = (
+            Attachment.objects.filter(document_id__in=[r["id"] for r in rows])
+            .order_by("document_id", "sort_order", "id")
+            .values_list("document_id", "text")
+        )
+        for doc_id, text in attachments:
+            texts.setdefault(doc_id, []).append(text)
+        for row in rows:
+            row["attachments"] = " ".join(texts.get(row["id"], ()))
+    return rows
 
 
 ID_FILE = "gongkai-index-id"
@@ -84,23 +121,33 @@ def _cursor(index_id: str) -> IndexCursor | None:
     return IndexCursor.objects.filter(index_id=index_id).first()
 
 
-def _apply_next_batch(w, index_id: str) -> list[tuple[int, int]] | None:
-    """Apply the next entries after the cursor (read under the writer lock) to the index
-    writer ``w``; returns them, [] when there are none, None when the index must rebuild."""
+def _apply_pending(w, index_id: str) -> tuple[int, int] | None:
+    """Apply the entries after the cursor (read under the writer lock) to the index writer
+    ``w``, up to COMMIT_EVERY of them; returns (id of the last entry applied, 0 when none;
+    documents re-indexed), or None when the index must rebuild."""
     cursor = _cursor(index_id)  # another process of this node may have moved it
     if cursor is None or not cursor.ready:
         return None
-    batch = list(
-        PendingChange.objects.filter(id__gt=cursor.applied_id)
-        .order_by("id")
-        .values_list("id", "document_id")[:BATCH]
-    )
-    ids = sorted({doc_id for _, doc_id in batch})
-    for doc_id in ids:
-        w.delete_documents_by_query(tantivy.Query.term_query(engine.SCHEMA, "id", doc_id))
-    for doc in _public_documents(ids):
-        w.add_document(engine.make_document(document_fields(doc)))
-    return batch
+    last, done = cursor.applied_id, 0
+    while done < COMMIT_EVERY:
+        batch = list(
+            PendingChange.objects.filter(id__gt=last).order_by("id").values_list("id", "document_id")[:BATCH]
+        )
+        if not batch:
+            break
+        ids = sorted({doc_id for _, doc_id in batch})
+        # Deletes apply to what was added before them, so a document changed twice in one
+        # session ends up indexed once, as it is now.
+        w.delete_documents_by_query(tantivy.Query.term_set_query(engine.SCHEMA, "id", ids))
+        for row in index_rows(ids):
+            w.add_document(engine.make_document(document_fields(row)))
+        last, done = batch[-1][0], done + len(ids)
+    return (last if done else 0), done
+
+
+def _backlog(index_id: str) -> int:
+    cursor = IndexCursor.objects.filter(index_id=index_id).values_list("applied_id", flat=True).first() or 0
+    return (PendingChange.objects.aggregate(m=Max("id"))["m"] or 0) - cursor
 
 
 def sync_pending(path: Path | None = None, *, wait_s: float = 5.0) -> int:
@@ -109,31 +156,34 @@ def sync_pending(path: Path | None = None, *, wait_s: float = 5.0) -> int:
     Returns the number of documents re-indexed (all of them, after a rebuild). Safe to run
     from several processes of a node at once: the index writer lock serialises them and the
     cursor is read under it. When the writer stays busy for ``wait_s``, the process holding
-    it applies the log; this returns what it did so far."""
+    it applies the log; this returns what it did so far. A long backlog (an import) is applied
+    in one writer session with a bigger heap, committed every COMMIT_EVERY entries."""
     index_id = local_index_id(path)
     cursor = _cursor(index_id)
     if cursor is None or not cursor.ready:
         return rebuild(path=path, unless_ready=True)
     done = 0
     while True:
+        options = BULK_WRITER if _backlog(index_id) >= BULK else {}
         try:
-            with engine.writer(path, wait_s=wait_s) as w:
-                batch = _apply_next_batch(w, index_id)
+            with engine.writer(path, wait_s=wait_s, **options) as w:
+                applied = _apply_pending(w, index_id)
         except engine.IndexBusy:
             log.info("search index busy; its writer applies the change log")
             return done
-        if batch is None:
+        if applied is None:
             return done + rebuild(path=path, unless_ready=True)
-        if not batch:
+        last, count = applied
+        if not last:
             break
         # The index has committed; now the cursor may move, never backwards (another process
         # of this node may have gone further meanwhile). If pruning deleted the cursor (the
         # node was taken for dead), the log no longer holds what this index needs.
         mine = IndexCursor.objects.filter(index_id=index_id, ready=True)
-        mine.filter(applied_id__lt=batch[-1][0]).update(applied_id=batch[-1][0], heartbeat=timezone.now())
+        mine.filter(applied_id__lt=last).update(applied_id=last, heartbeat=timezone.now())
         if not mine.exists():
             return done + rebuild(path=path, unless_ready=True)
-        done += len({doc_id for _, doc_id in batch})
+        done += count
     if done:
         prune_log()
     return done
@@ -177,12 +227,13 @@ def rebuild(progress=None, *, path: Path | None = None, unless_ready: bool = Fal
             },
         )
         w.delete_all_documents()
-        n = 0
-        for doc in _public_documents().iterator(chunk_size=BATCH):
-            w.add_document(engine.make_document(document_fields(doc)))
-            n += 1
+        n, after = 0, 0
+        while rows := index_rows(after=after):
+            for row in rows:
+                w.add_document(engine.make_document(document_fields(row)))
+            n, after = n + len(rows), rows[-1]["id"]
             if progress:
-                progress(1)
+                progress(len(rows))
     IndexCursor.objects.filter(index_id=index_id).update(ready=True, heartbeat=timezone.now())
     prune_log()
     return n

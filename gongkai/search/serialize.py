@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
 
+from gongkai.catalogue.dates import precise_iso
 from gongkai.catalogue.models import Document
 
 from .services import SearchResults
@@ -32,9 +33,14 @@ def document_url(index_no: str) -> str:
         return f"/documents/{index_no}/"
 
 
-def written_on_value(doc: Document) -> str | int:
-    """The date of creation as ISO text, or the bare year when only the year is known."""
-    return doc.written_on.year if doc.written_on_precision == "year" else doc.written_on.isoformat()
+def written_on_value(doc: Document) -> str:
+    """The date of creation with its precision: "2023", "2023-05" or "2023-05-17"."""
+    return precise_iso(doc.written_on, doc.written_on_precision)
+
+
+def published_on_value(doc: Document) -> str | None:
+    """The publication date with its precision, as written_on_value; None before publication."""
+    return precise_iso(doc.published_on, doc.published_on_precision)
 
 
 def hit_to_dict(hit, *, absolute_url: Callable[[str], str] | None = None) -> dict:
@@ -51,7 +57,7 @@ def hit_to_dict(hit, *, absolute_url: Callable[[str], str] | None = None) -> dic
         "subject": doc.subject.top.name if doc.subject_id else None,
         "genre": doc.genre.name if doc.genre_id else None,
         "written_on": written_on_value(doc),
-        "published_on": doc.published_on.isoformat() if doc.published_on else None,
+        "published_on": published_on_value(doc),
         "validity": doc.validity,
         "url": absolute_url(path) if absolute_url else path,
         "highlight": str(hit.highlight),

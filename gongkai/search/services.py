@@ -8,14 +8,17 @@ from dataclasses import dataclass, field
 import tantivy
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Document, Validity
 
 from . import engine
-from .tokenize import query_terms, term_patterns
+from .tokenize import match_view, query_terms, term_patterns
 
 FACETS = ("agency", "subject", "genre", "year", "validity")
+OPTIONAL = ("subject", "genre")  # facets a document may lack
+UNCLASSIFIED = "未分类"  # the facet value (and filter) of documents without a subject or genre
 TITLE_BOOST = 20.0  # title hits rank first (catalogue.md)
 MAX_QUERY_CHARS = 200
 MAX_PAGE_SIZE = 100
@@ -73,14 +76,27 @@ def _filters(query: SearchQuery) -> list[tantivy.Query]:
     out = []
     for name in ("agency", "genre", "validity"):
         value = getattr(query, name)
-        if value:
+        if value and not (name in OPTIONAL and value == UNCLASSIFIED):
             out.append(tantivy.Query.term_query(engine.SCHEMA, name, value))
-    if query.subject:
+    for name in OPTIONAL:
+        if getattr(query, name) == UNCLASSIFIED:
+            out.append(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, tantivy.Query.all_query()),
+                        (tantivy.Occur.MustNot, tantivy.Query.exists_query(name)),
+                    ]
+                )
+            )
+    if query.subject and query.subject != UNCLASSIFIED:
         out.append(
             tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Should, tantivy.Query.term_query(engine.SCHEMA, "subject", query.subject)),
-                    (tantivy.Occur.Should, tantivy.Query.term_query(engine.SCHEMA, "subject2", query.subject)),
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.term_query(engine.SCHEMA, "subject2", query.subject),
+                    ),
                 ]
             )
         )
@@ -118,9 +134,18 @@ def build_query(query: SearchQuery) -> tuple[tantivy.Query, list[str]]:
 
 
 def _facets(searcher, q: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
-    aggs = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}
+    # A document without a subject or genre is counted as UNCLASSIFIED, so that every facet
+    # adds up to the number of results.
+    aggs = {}
+    for name in FACETS:
+        aggs[name] = {"terms": {"field": name, "size": 200}}
+        if name in OPTIONAL:
+            aggs[name]["terms"]["missing"] = UNCLASSIFIED
     raw = searcher.aggregate(q, aggs)
-    return {name: [(str(b["key"]), b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])] for name in FACETS}
+    return {
+        name: [(str(b["key"]), b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])]
+        for name in FACETS
+    }
 
 
 _executor: ThreadPoolExecutor | None = None
@@ -165,10 +190,57 @@ def search_index(
     facets = _facet_executor().submit(_facets, searcher, tq)
     if sort == "date":
         found = searcher.search(tq, limit, count=True, order_by_field="published", offset=offset)
+        count = found.count or 0
+        hits = [(key, searcher.doc(addr)["id"][0]) for key, addr in found.hits]
     else:
-        found = searcher.search(tq, limit, count=True, offset=offset)
-    hits = [(key, searcher.doc(addr)["id"][0]) for key, addr in found.hits]
-    return IndexPage(count=found.count or 0, hits=hits, facets=facets.result())
+        count, hits = _relevance_page(searcher, tq, limit, offset)
+    return IndexPage(count=count, hits=hits, facets=facets.result())
+
+
+TIES_MAX = 2000  # hits read past the page to find the end of a tie (a longer tie ends unordered)
+
+
+def _relevance_page(
+    searcher, tq: tantivy.Query, limit: int, offset: int
+) -> tuple[int, list[tuple[object, int]]]:
+    """One page by score, equal scores newest first (then the higher id): near-identical titles
+    (72 government work reports) score the same and would otherwise come in index order.
+
+    The order of the scores is the engine's; only hits of a score that occurs more than once
+    on the page, or that continues before or after it, are reordered. They are read together
+    with the page (the top offset+limit hits, and more while the last one still ties)."""
+    want = offset + limit
+    n = want + limit
+    while True:
+        found = searcher.search(tq, n, count=True)
+        scored = found.hits
+        if len(scored) < n or scored[want - 1][0] != scored[-1][0] or n - want >= TIES_MAX:
+            break
+        n = want + min(TIES_MAX, 4 * (n - want))
+    count = found.count or 0
+    page = scored[offset:want]
+    if not page:
+        return count, []
+    top, bottom = page[0][0], page[-1][0]
+    start = next(i for i, (s, _) in enumerate(scored) if s == top)
+    end = max(i for i, (s, _) in enumerate(scored) if s == bottom) + 1
+    group = scored[start:end]
+    ids = [searcher.doc(addr)["id"][0] for _, addr in group]
+    if len({s for s, _ in group}) < len(group):  # a tie touches the page
+        published = _published(searcher, ids, [addr for _, addr in group])
+        order = sorted(range(len(group)), key=lambda i: (-group[i][0], -published[i], -ids[i]))
+        group, ids = [group[i] for i in order], [ids[i] for i in order]
+    first = offset - start
+    ordered = [(s, doc_id) for (s, _), doc_id in zip(group, ids, strict=True)]
+    return count, ordered[first : first + limit]
+
+
+def _published(searcher, ids: list[int], addresses: list) -> list[int]:
+    """The publication date (yyyymmdd, from the index's fast field) of each of these hits."""
+    q = tantivy.Query.term_set_query(engine.SCHEMA, "id", ids)
+    found = searcher.search(q, len(ids), count=False, order_by_field="published")
+    by_address = {(a.segment_ord, a.doc): key for key, a in found.hits}
+    return [by_address.get((a.segment_ord, a.doc), 0) for a in addresses]
 
 
 def _label_facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
@@ -185,18 +257,23 @@ def _label_facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[Facet
         elif name == "validity":
             out[name] = [FacetValue(v, str(validity.get(v, v)), c) for v, c in buckets]
         else:
-            out[name] = [FacetValue(v, v, c) for v, c in buckets]
+            out[name] = [FacetValue(v, gettext("未分类") if v == UNCLASSIFIED else v, c) for v, c in buckets]
     return out
 
 
 def highlight(text: str, patterns, *, whole: bool = False, width: int = SNIPPET_CHARS) -> SafeString:
     """Escaped text (or a snippet around the first match) with matches wrapped in <mark>."""
+    # Terms are found in the simplified view of the text and marked on the original, so a
+    # traditional text shows its own characters highlighted.
+    view = match_view(text)
     start = 0
     if not whole:
-        first = min((m.start() for p in patterns if (m := p.search(text))), default=0)
+        first = min((m.start() for p in patterns if (m := p.search(view))), default=0)
         start = max(0, first - width // 3)
-        text = ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
-    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+        end = start + width
+        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+        view = ("…" if start else "") + view[start:end] + ("…" if end < len(view) else "")
+    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(view))
     out, pos = [], 0
     for s, e in spans:
         if s < pos:
@@ -219,7 +296,10 @@ def search_documents(query: SearchQuery) -> SearchResults:
     tq, ignored = build_query(query)
     if ignored:
         results.messages.append("检索词至少两个字符，已忽略：" + "、".join(ignored))
-    page = search_index(tq, sort=query.sort, limit=query.page_size, offset=(query.page - 1) * query.page_size)
+    # Without a text term every document scores the same, and ties come newest first: that is
+    # the date order, which the engine gives without reading the tie.
+    sort = query.sort if query_terms(query.q[:MAX_QUERY_CHARS])[0] else "date"
+    page = search_index(tq, sort=sort, limit=query.page_size, offset=(query.page - 1) * query.page_size)
     results.count = page.count
     docs = Document.objects.public().select_related("agency", "subject__parent", "genre").in_bulk(page.ids)
     patterns = term_patterns(query.q[:MAX_QUERY_CHARS])
@@ -228,7 +308,7 @@ def search_documents(query: SearchQuery) -> SearchResults:
         if doc is None:  # withdrawn since the last index sync
             continue
         text = doc.summary or doc.body
-        if patterns and not any(p.search(text) for p in patterns):
+        if patterns and not any(p.search(match_view(text)) for p in patterns):
             text = doc.body
         results.hits.append(
             Hit(

@@ -5,14 +5,22 @@ word boundaries (行政审) and SQLite's trigram tokenizer cannot find 2-charact
 bigrams had recall and precision 1.00. A query of n characters becomes the phrase of its n-1
 bigrams, so any substring of two or more characters is found, whatever the segmentation.
 
-Text is NFKC-normalised and lower-cased, then cut into runs of letters and digits; punctuation
-and spaces separate runs and become a separator token, so a phrase never matches across them
-and a document number matches whether typed with 〔〕, [] or () (the brackets are separators).
+Text is NFKC-normalised, converted from traditional to simplified characters (OpenCC's ``t2s``
+tables, at index and at query time, so 政府信息公開 and 政府信息公开 are the same for search) and
+lower-cased, then cut into runs of letters and digits; punctuation and spaces separate runs and
+become a separator token, so a phrase never matches across them and a document number matches
+whether typed with 〔〕, [] or () (the brackets are separators). In a query, a document number
+typed as 国发2023年16号 or 国发〔2023〕第16号 is searched as its canonical form 国发〔2023〕16号.
+Highlights are placed on the original text (``match_view``).
 """
 
 import operator
 import re
 import unicodedata
+
+import opencc
+
+from gongkai.catalogue.derive import canonicalise_doc_numbers
 
 SEPARATOR = "|"
 _RUN_RE = re.compile(r"[^\W_]+")
@@ -27,8 +35,28 @@ def _nfkc(match: re.Match) -> str:
     return unicodedata.normalize("NFKC", match.group())
 
 
+# OpenCC's traditional-to-simplified conversion (characters and phrases). The converter is
+# immutable once loaded, so one instance serves every thread.
+_T2S = opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _T2S.convert(text)
+
+
 def normalize(text: str) -> str:
-    return _NOT_CJK_RE.sub(_nfkc, text).lower()
+    return to_simplified(_NOT_CJK_RE.sub(_nfkc, text)).lower()
+
+
+def match_view(text: str) -> str:
+    """``text`` in simplified characters, position for position, to find query terms in and
+    mark them on the original; the original itself when the conversion changes its length."""
+    view = to_simplified(text)
+    return view if len(view) == len(text) else text
+
+
+def normalize_query(query: str) -> str:
+    return canonicalise_doc_numbers(normalize(query))
 
 
 def runs(text: str) -> list[str]:
@@ -55,7 +83,7 @@ def query_terms(query: str) -> tuple[list[list[str]], list[str]]:
     """Parse a user query into phrases of tokens, one phrase per whitespace-separated term
     (terms are ANDed). Returns (phrases, ignored terms shorter than two characters)."""
     phrases, ignored = [], []
-    for term in normalize(query).split():
+    for term in normalize_query(query).split():
         term_runs = runs(term)
         # A one-character run at the edge of a term may sit inside a longer run in the text,
         # where only its bigrams exist: drop it rather than miss the document.
@@ -77,10 +105,10 @@ def query_terms(query: str) -> tuple[list[list[str]], list[str]]:
 
 
 def term_patterns(query: str) -> list[re.Pattern]:
-    """Regular expressions that find each query term in the original (unnormalised) text,
+    """Regular expressions that find each query term in the match_view of the original text,
     allowing any punctuation between its runs: used for highlighting."""
     patterns = []
-    for term in normalize(query).split():
+    for term in normalize_query(query).split():
         term_runs = runs(term)
         if not term_runs or sum(len(r) for r in term_runs) < MIN_TERM_CHARS:
             continue

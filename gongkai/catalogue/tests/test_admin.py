@@ -13,6 +13,7 @@ from gongkai.catalogue.models import (
     Document,
     DocumentImport,
     Genre,
+    IndexNumberScheme,
     Subject,
     Validity,
     Visibility,
@@ -78,6 +79,7 @@ def objects(db):
         "agency": agency,
         "document": document,
         "documentimport": document.imported_from,
+        "indexnumberscheme": IndexNumberScheme.objects.create(agency=agency, pattern="{code}/{year}-{seq:5}"),
         "readingpoint": point,
         "staffrole": StaffRole.objects.create(user=user, agency=agency, role=Role.CLERK),
         "subject": Subject.objects.create(name="政务公开", parent=top),
@@ -94,7 +96,7 @@ def test_every_project_model_is_registered():
     names = {m._meta.model_name for m in project_models()}
     assert names == {
         *("agency", "readingpoint", "staffrole", "subject", "genre", "document", "auditevent"),
-        *("holidaynotice", "calendarday", "documentimport"),
+        *("holidaynotice", "calendarday", "documentimport", "indexnumberscheme"),
     }
 
 
@@ -335,3 +337,37 @@ def test_document_dates_in_the_form_are_kept(admin_client):
         date(2024, 4, 1),
         date(2029, 3, 31),
     )
+
+
+def test_the_admin_stores_a_typed_document_number_normalised_keeping_the_original(admin_client):
+    agency = make_agency()
+    response = admin_client.post(
+        url(Document, "add"),
+        {
+            "agency": agency.pk,
+            "title": "关于测试的通知",
+            "doc_no": "镇政发[2024]7号",
+            "normative_no": "HHCR-2024-00001",
+            "issuers": f'["{agency.code}"]',
+            "written_on": "2024-03-05",
+            "written_on_precision": "day",
+            "validity": "in_force",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    doc = Document.objects.get(title="关于测试的通知")
+    assert (doc.doc_no, doc.doc_no_original, doc.normative_no) == (
+        "镇政发〔2024〕7号",
+        "镇政发[2024]7号",
+        "HHCR-2024-00001",
+    )
+    assert doc.issuers == [agency.code]
+    response = admin_client.post(
+        url(Document, "add"),
+        {"agency": agency.pk, "title": "另一个", "issuers": '["999999999"]', "written_on": "2024-03-05",
+         "written_on_precision": "day", "validity": "in_force",
+         "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "机构目录中没有" in response.content.decode()

@@ -141,7 +141,8 @@ def test_subject_is_found_at_either_level(agency):
 
 def test_a_line_without_any_date_is_an_error(agency):
     assert errors_of([notice()], agency) == [
-        "line 1: no date: give 'written_on' or 'year' (none could be derived from the text)"
+        "line 1: no date: give 'written_on' (YYYY, YYYY-MM or YYYY-MM-DD), 'published_on' or 'year'; "
+        "the text has no signature date"
     ]
 
 

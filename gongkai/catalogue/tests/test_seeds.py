@@ -24,8 +24,17 @@ SPEC_GENRES = (
 ).split()
 
 
+# Genres other apps' migrations add for their own documents (the consultations' draft and
+# adoption report); the catalogue's seeding neither creates nor removes them.
+OTHER_APPS_GENRES = tuple(import_module("gongkai.consultations.migrations.0002_genres").GENRES)
+
+
+def catalogue_genres():
+    return Genre.objects.exclude(name__in=OTHER_APPS_GENRES)
+
+
 def counts() -> tuple[int, int]:
-    return Subject.objects.count(), Genre.objects.count()
+    return Subject.objects.count(), catalogue_genres().count()
 
 
 def run_seed_migration() -> None:
@@ -57,7 +66,7 @@ def test_migration_seeds_the_22_top_level_subjects_in_order_each_with_second_lev
 @pytest.mark.django_db
 def test_migration_seeds_the_complete_genre_list_in_order():
     run_seed_migration()
-    assert list(Genre.objects.order_by("sort_order").values_list("name", flat=True)) == SPEC_GENRES
+    assert list(catalogue_genres().order_by("sort_order").values_list("name", flat=True)) == SPEC_GENRES
     assert list(GENRES) == SPEC_GENRES
 
 
@@ -92,7 +101,7 @@ def test_unseeding_removes_unused_seed_rows_and_keeps_used_ones():
     )
     unseed_taxonomies(Subject, Genre)
     assert set(Subject.objects.values_list("name", flat=True)) == {"财政、金融、审计", "审计"}
-    assert list(Genre.objects.values_list("name", flat=True)) == ["通知"]
+    assert list(catalogue_genres().values_list("name", flat=True)) == ["通知"]
     seed_taxonomies(Subject, Genre)
     assert counts() == (sum(1 + len(children) for _, children in SUBJECTS), len(GENRES))
 

@@ -46,12 +46,18 @@ def test_title_hits_rank_before_body_hits():
     assert titles(search_documents(SearchQuery(q="乡村振兴")))[0] == "关于乡村振兴的意见"
 
 
-@pytest.mark.parametrize("typed", ["国办发〔2019〕14号", "国办发[2019]14号", "国办发(2019)14号", "国办发（2019）14号"])
+@pytest.mark.parametrize(
+    "typed", ["国办发〔2019〕14号", "国办发[2019]14号", "国办发(2019)14号", "国办发（2019）14号"]
+)
 def test_document_numbers_match_across_bracket_forms(typed):
     agency = make_agency()
-    make_document(agency, "关于全面推行行政规范性文件合法性审核机制的指导意见", "正文", doc_no="国办发〔2019〕14号")
+    make_document(
+        agency, "关于全面推行行政规范性文件合法性审核机制的指导意见", "正文", doc_no="国办发〔2019〕14号"
+    )
     make_document(agency, "另一份文件", "正文", doc_no="国办发〔2019〕15号")
-    assert titles(search_documents(SearchQuery(q=typed))) == ["关于全面推行行政规范性文件合法性审核机制的指导意见"]
+    assert titles(search_documents(SearchQuery(q=typed))) == [
+        "关于全面推行行政规范性文件合法性审核机制的指导意见"
+    ]
 
 
 def test_phrase_does_not_match_across_punctuation():
@@ -101,7 +107,19 @@ def test_date_sort_puts_latest_publication_first():
 
 @pytest.mark.parametrize(
     "query",
-    ['"教育', "教育 AND OR NOT", "title:教育", "教育' OR 1=1; --", "*", "(((", "😀😀", "教" * 10000, "，。！？", "\\", "a"],
+    [
+        '"教育',
+        "教育 AND OR NOT",
+        "title:教育",
+        "教育' OR 1=1; --",
+        "*",
+        "(((",
+        "😀😀",
+        "教" * 10000,
+        "，。！？",
+        "\\",
+        "a",
+    ],
 )
 def test_odd_queries_never_raise(query):
     agency = make_agency()
