@@ -31,6 +31,9 @@ def annual_report(request, agency_code: str, year: int):
         {
             "status": report.status,
             "published_at": report.published_at.isoformat(),
+            # A report published before the agency used the platform, stored as printed
+            # (`gongkai annual-report import`): its blank cells are null.
+            "imported": report.imported,
             "narrative": report.narrative,
             "fees_text": fees_paragraph(data),  # section 六's opening sentence, from fees_section
             "assessment_text": assessment_paragraph(data),  # and its sentences on assessment

@@ -8,7 +8,8 @@ from datetime import date
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from gongkai.agencies.models import Agency, DisclosureOffice, ReadingPoint
+from gongkai.agencies.models import Agency, DisclosureOffice, GuideText, ReadingPoint
+from gongkai.agencies.selectors import guide_text_versions
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.services import index_number_format
 
@@ -74,6 +75,29 @@ class Guide:
     index_number_example: str
     rules: GuideRules
     generated_on: date
+    # Where complaints go (Art. 51): the agency above and the competent office, each with its
+    # disclosure office's address when it has one; an agency with neither recorded still has
+    # the platform's complaint form, which routes the complaint (complaints app).
+    complaint_bodies: list[tuple[str, Agency, DisclosureOffice | None]] = field(default_factory=list)
+    # What the office wrote (proactive disclosure, WeChat, hotline), newest version first; the
+    # first is shown, the others are the guide's version history (agencies.GuideText).
+    text_versions: list[GuideText] = field(default_factory=list)
+
+    @property
+    def text(self) -> GuideText | None:
+        return self.text_versions[0] if self.text_versions else None
+
+
+def _complaint_bodies(agency: Agency) -> list[tuple[str, Agency, DisclosureOffice | None]]:
+    bodies, seen = [], set()
+    for label, body in (
+        ("上一级行政机关", agency.parent),
+        ("政府信息公开工作主管部门", agency.competent_authority),
+    ):
+        if body is not None and body.pk not in seen:
+            seen.add(body.pk)
+            bodies.append((label, body, getattr(body, "office", None)))
+    return bodies
 
 
 def _subjects(agency: Agency) -> list[Category]:
@@ -132,4 +156,6 @@ def guide_build(*, agency: Agency, rules: GuideRules = DEFAULT_RULES) -> Guide:
         index_number_example=index_number_format(agency=agency, year=today.year, seq=1),
         rules=rules,
         generated_on=today,
+        complaint_bodies=_complaint_bodies(agency),
+        text_versions=guide_text_versions(agency),
     )

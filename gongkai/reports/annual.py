@@ -4,6 +4,9 @@ cases, section 六's fees from the fee notices, plus the figures entered by hand
 
 The JSON shape is interfaces.md's "Annual report JSON"; row keys and labels are in rows.py and
 the rules checked in checks.py. Reads only: the stored report is services.py's business.
+
+Kept as one module on purpose (over 500 lines): the three tables share the period and agency
+scoping of every query.
 """
 
 from datetime import date
@@ -22,6 +25,7 @@ from gongkai.core.models import AuditEvent
 
 from .checks import annual_report_checks
 from .models import MANUAL_KEYS, AnnualReport, ManualFigure, ManualKey, ReportStatus
+from .narrative import participation_figures
 from .rows import (
     APPLICANT_COLUMNS,
     FORMAT_2019,
@@ -356,9 +360,10 @@ def _report(agencies: QuerySet, agency: Agency, year: int) -> dict:
     }
 
 
-def previous_report(agency: Agency, year: int) -> dict | None:
+def previous_report(agency: Agency, year: int, *, regional: bool = False) -> dict | None:
     """Last year's report for the agency, to check 二 against: the stored published report, or
-    else Table 2 computed for that year when the platform has applications received by then."""
+    else Table 2 computed for that year (over the region for a regional report) when the
+    platform has applications received by then."""
     stored = (
         AnnualReport.objects.filter(agency=agency, year=year - 1, status=ReportStatus.PUBLISHED)
         .values_list("data", flat=True)
@@ -366,21 +371,64 @@ def previous_report(agency: Agency, year: int) -> dict | None:
     )
     if stored and (stored.get("tables") or {}).get("table2"):
         return stored
-    agencies = _only(agency)
+    agencies = Agency.objects.below(agency) if regional else _only(agency)
     if _applications(agencies).filter(received_on__lt=date(year, 1, 1)).exists():
         return {"year": year - 1, "tables": {"table2": table2_counts(agencies, year - 1)}}
     return None
 
 
-def annual_report_data(*, agency: Agency, year: int) -> dict:
+def can_report_for_region(agency: Agency) -> bool:
+    """A government at county level and above publishes one report for the whole government."""
+    return agency.level in COUNTY_AND_ABOVE
+
+
+def regional_opening(agency: Agency, year: int) -> str:
+    """The standard opening paragraph of a government's report: what it is written under, the
+    period counted, where it can be downloaded and whom to ask."""
+    office = getattr(agency, "office", None)
+    where = agency.website or (office.website if office else "")
+    contact = []
+    if office is not None:
+        for label, value in (("地址", office.address), ("邮编", office.postcode), ("电话", office.phone)):
+            if value:
+                contact.append(f"{label}：{value}")
+    asked = office.name if office is not None else agency.name
+    form = (
+        "关于印发〈中华人民共和国政府信息公开工作年度报告格式（试行）〉的通知》（国办公开办函〔2019〕60号）"
+        if report_format(year) == FORMAT_2019
+        else "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）"
+    )
+    text = (
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室"
+        f"{form}要求，"
+        f"由{agency.name}办公室根据本级政府及所属各部门的政府信息公开工作情况编制。"
+        f"全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
+        f"存在的主要问题及改进情况、其他需要报告的事项。"
+        f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        f"本报告电子版可在{agency.name}门户网站{f'（{where}）' if where else ''}政府信息公开专栏“政府信息公开工作年度报告”栏目查阅和下载。"
+        f"如对本报告有疑问，请与{asked}联系"
+    )
+    return text + (f"（{'；'.join(contact)}）。" if contact else "。")
+
+
+def annual_report_data(*, agency: Agency, year: int, regional: bool = False) -> dict:
     """The whole report of ``agency`` for ``year`` from the platform's records, with the broken
-    rules in ``checks`` (empty when consistent) and the cells entered by hand in ``manual``."""
+    rules in ``checks`` (empty when consistent) and the cells entered by hand in ``manual``.
+    ``regional``: the government's report for the whole government, from the records of the
+    agency and every agency below it, titled and opened as such (``regional``, ``opening``)."""
     from gongkai.assessment.selectors import report_assessment
 
-    data = _report(_only(agency), agency, year)
-    data["checks"] = annual_report_checks(data, previous_report(agency, year))
+    agencies = Agency.objects.below(agency) if regional else _only(agency)
+    data = _report(agencies, agency, year)
+    if regional:
+        data["regional"] = True
+        data["agencies"] = agencies.count()
+        data["opening"] = regional_opening(agency, year)
+    data["checks"] = annual_report_checks(data, previous_report(agency, year, regional=regional))
     # Section 六 states the year's assessment result and the public's ratings, when there are any.
     data["assessment_section"] = report_assessment(agency, year)
+    # ... and the year's consultations and questions answered in public (issue 16).
+    data["participation_section"] = participation_figures(agencies.values_list("pk", flat=True), year)
     return data
 
 
@@ -415,13 +463,14 @@ def late_reports(agencies: QuerySet, year: int, today: date | None = None) -> li
     """Active agencies whose report for ``year`` was not published by its due date (only once
     that date has passed), each as {"code", "name", "due_on", "published_on"}."""
     today = today or timezone.localdate()
-    published = {
-        r.agency_id: timezone.localdate(r.published_at)
-        for r in AnnualReport.objects.filter(agency__in=agencies, year=year, status=ReportStatus.PUBLISHED)
-    }
+    reports = AnnualReport.objects.filter(agency__in=agencies, year=year, status=ReportStatus.PUBLISHED)
+    published = {r.agency_id: r for r in reports}
     late = []
     for agency in agencies.filter(is_active=True).order_by("path", "sort_order"):
-        due_on, published_on = report_due_on(agency, year), published.get(agency.pk)
+        due_on, report = report_due_on(agency, year), published.get(agency.pk)
+        published_on = report.published_on if report else None
+        if report is not None and published_on is None:
+            continue  # imported without its date: not known to be late
         if today > due_on and (published_on is None or published_on > due_on):
             late.append(
                 {
@@ -443,3 +492,40 @@ def authority_sum(*, agency: Agency, year: int, today: date | None = None) -> di
     data["agencies"] = agencies.count()
     data["late"] = late_reports(agencies, year, today)
     return data
+
+
+def records_against_imported(agency: Agency, year: int) -> list[dict]:
+    """Where the platform's records of ``year`` (e.g. just brought in by `gongkai
+    import-applications`) disagree with the report the agency published for that year and
+    imported (`gongkai annual-report import`): each cell of Tables 2 and 3 that the report
+    printed and the records count otherwise, as {"table", "row", "column", "report", "records"}.
+    Empty when there is no imported report for the year or everything agrees. Blank cells are
+    not compared; a group row printed blank is compared as the sum of its items."""
+    from .checks import table2_figure
+
+    report = AnnualReport.objects.filter(agency=agency, year=year, imported=True).first()
+    if report is None:
+        return []
+    fmt, printed_tables = report_format(year), (report.data or {}).get("tables") or {}
+    agencies = _only(agency)
+    counted = table2_counts(agencies, year)
+    differences = []
+    printed2 = printed_tables.get("table2") or {}
+    for row in table2_keys(fmt):
+        for column in TABLE2_COLUMNS:
+            figure = table2_figure(printed2, row, column, fmt)
+            records = (counted.get(row) or {}).get(column, 0)
+            if figure is not None and figure != records:
+                differences.append(
+                    {"table": "table2", "row": row, "column": column, "report": figure, "records": records}
+                )
+    printed3, counted3 = printed_tables.get("table3") or {}, table3_counts(agencies, year)
+    for kind, _label in TABLE3_KINDS:
+        for part in (*TABLE3_PARTS, "total"):
+            figure = (printed3.get(kind) or {}).get(part)
+            records = counted3[kind][part]
+            if isinstance(figure, int) and not isinstance(figure, bool) and figure != records:
+                differences.append(
+                    {"table": "table3", "row": kind, "column": part, "report": figure, "records": records}
+                )
+    return differences

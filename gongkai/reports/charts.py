@@ -121,8 +121,10 @@ def _figure(title: str, svg: str, table: str, note: str = "") -> SafeString:
     )
 
 
-def _empty(title: str, table: str) -> SafeString:
-    return _figure(title, f'<p class="stats-chart__empty">{escape(_("暂无数据"))}</p>', table)
+def _empty(title: str, table: str, reason: str = "") -> SafeString:
+    """A chart with nothing to draw says so, and why when the caller knows (``reason``)."""
+    text = _("暂无数据") + (f"：{reason}" if reason else "")
+    return _figure(title, f'<p class="stats-chart__empty">{escape(text)}</p>', table)
 
 
 def bar_chart(
@@ -135,16 +137,18 @@ def bar_chart(
     top: float | None = None,
     width: int = 480,
     note: str = "",
+    empty: str = "",
 ) -> SafeString:
     """Horizontal bars, one per (label, value), labels on the left: room for long Chinese
     labels such as the outcomes of Table 2. ``unit`` (件, 条) follows each value in the spoken
     description; a ``value_text`` such as ``percent`` carries its own. ``top`` fixes the scale
-    (100 for rates); ``note`` is printed under the chart."""
+    (100 for rates); ``note`` is printed under the chart; ``empty`` says why there is nothing
+    to draw, when that is the case."""
     header = header or (_("项目"), unit or _("数值"))
     table = _table(title, header, [(label, value_text(value)) for label, value in items])
     values = [v for _label, v in items if v is not None]
     if not items or not any(values):
-        return _empty(title, table)
+        return _empty(title, table, empty)
     bar, gap, pad = FONT + 9, 10, 8
     label_w = min(max(text_width(label) for label, _v in items) + pad, width * 0.42)
     value_w = max(text_width(value_text(v)) for _label, v in items) + pad
@@ -188,6 +192,7 @@ def line_chart(
     top: float | None = None,
     width: int = 480,
     height: int = 260,
+    empty: str = "",
 ) -> SafeString:
     """Lines over ``labels`` (e.g. the months), one per series, each with its own colour, dash
     and marker and a legend. A value of None leaves a gap in its line."""
@@ -196,7 +201,7 @@ def line_chart(
     table = _table(title, header, rows)
     values = [v for s in series for v in s.values if v is not None]
     if not labels or not any(values):
-        return _empty(title, table)
+        return _empty(title, table, empty)
     ticks = axis_ticks(top or max(values))
     scale = ticks[-1]
     left = max(text_width(value_text(t)) for t in ticks) + 14

@@ -21,6 +21,7 @@ from gongkai.agencies.services import staff_role_grant
 from gongkai.applications.importing import import_applications
 from gongkai.applications.models import Application
 
+from .annual import can_report_for_region
 from .checks import broken_rules
 from .models import AnnualReport
 from .services import (
@@ -31,6 +32,7 @@ from .services import (
 )
 
 ENVIRONMENT_CLERK = "sthj-clerk"  # writes the environment bureau's report (and handles its cases)
+CITY_OFFICE = "szf-office"  # the city government office: writes and publishes the region's report
 
 # Last year's applications: (received MM-DD, channel, applicant type, closed MM-DD, outcome),
 # all closed within the year, so nothing is left open in today's workbench.
@@ -164,6 +166,20 @@ ENVIRONMENT_NARRATIVE = {
 }
 
 
+CITY_NARRATIVE = {
+    "overview": (
+        "{year}年，江州市人民政府深入贯彻《中华人民共和国政府信息公开条例》，统筹推进全市政府信息公开工作。\n"
+        "（一）主动公开。市政府及各部门通过政府门户网站主动公开政府信息，全年作出行政许可决定{licensing}件、"
+        "行政处罚决定{penalty}件。\n"
+        "（二）依申请公开。全年新收政府信息公开申请{received}件，办结{closed}件，其中予以公开{disclosed}件、"
+        "部分公开{partially}件。\n"
+        "（三）政府信息管理、平台建设和监督保障情况从略。"
+    ),
+    "problems": "部分部门政策解读质量有待提高。下一步，市政府办公室将加强对各部门的业务指导和培训。",
+    "other_matters": ("本年度全市政府信息公开行政复议{reconsideration}件、行政诉讼{litigation}件。"),
+}
+
+
 @dataclass
 class ReportsDemoResult:
     logins: list[tuple] = field(default_factory=list)  # (username, password, agency, role label)
@@ -224,4 +240,22 @@ def reports_demo_load(
         report = annual_report_start(agency=environment, year=year, actor=clerk)
         _written(report, ENVIRONMENT_NARRATIVE, clerk)
         result.reports_started += 1
+    city = education.parent
+    if city is not None and can_report_for_region(city):
+        result.reports_started += _regional_report(city, year, ensure_user, password_for)
     return result
+
+
+def _regional_report(city: Agency, year: int, ensure_user, password_for) -> int:
+    """The city government's report for the whole government (its office and its bureaus),
+    written and published by the government office (the user works in the workbench only as
+    the author of record; the city's supervisor reads the report there)."""
+    if AnnualReport.objects.filter(agency=city, year=year).exists():
+        return 0
+    office = ensure_user(CITY_OFFICE, password_for(), superuser=False)
+    for role in (Role.CLERK, Role.OFFICE_HEAD):
+        staff_role_grant(user=office, agency=city, role=role)
+    report = annual_report_start(agency=city, year=year, actor=office, regional=True)
+    report = _written(report, CITY_NARRATIVE, office)
+    annual_report_publish(report=report, actor=office)
+    return 1

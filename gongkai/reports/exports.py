@@ -29,7 +29,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from gongkai.applications.cjk_font import cjk_font_subset
+from gongkai.core.files.cjk_font import cjk_font_subset
 
 from .layout import (
     MANUAL_MARK,
@@ -153,6 +153,7 @@ def _render(data: dict, narrative: dict | None, *, for_pdf: bool = False) -> str
         "title_parts": report_title_parts(data),
         # MuPDF ignores white-space: nowrap; a title too long for one line breaks after the agency.
         "title_break": for_pdf and len(report_title(data)) * PDF_TITLE_SIZE > BODY_RECT.width,
+        "opening": data.get("opening") or "",  # the standard opening of a government's report
         "sections": sections,
         "stylesheet": stylesheet,
         "manual_mark": MANUAL_MARK,
@@ -338,6 +339,11 @@ def report_docx(data: dict, narrative: dict | None) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(16)
     _docx_text(title, report_title(data), size=22, bold=True, east_asian=DOCX_TITLE_FONT)
+    if data.get("opening"):
+        opening = doc.add_paragraph()
+        opening.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        opening.paragraph_format.first_line_indent = Pt(32)
+        _docx_text(opening, data["opening"], size=16, east_asian=DOCX_BODY_FONT)
     for part in report_sections(data, narrative):
         heading = doc.add_heading(level=1)
         heading.paragraph_format.space_before, heading.paragraph_format.space_after = Pt(12), Pt(6)
@@ -426,6 +432,12 @@ def report_xlsx(data: dict, narrative: dict | None) -> bytes:
     text.column_dimensions["A"].width = 100
     text.cell(1, 1, xlsx_text(report_title(data))).font = Font(name="宋体", size=16, bold=True)
     row = 3
+    if data.get("opening"):
+        cell = text.cell(row, 1, xlsx_text(data["opening"]))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = Font(name="宋体", size=11)
+        text.row_dimensions[row].height = min(15 * (1 + len(data["opening"]) * 2 // 98), 409)
+        row += 2
     for part in report_sections(data, narrative):
         text.cell(row, 1, part.heading).font = Font(name="黑体", size=13)
         row += 1

@@ -35,7 +35,11 @@ TABLE3_LITIGATION = "行政诉讼"
 
 
 def report_title_parts(data: dict) -> tuple[str, str]:
-    """The title as the agency's name and the rest, kept on one line when the title wraps."""
+    """The title as the agency's name and the rest, kept on one line when the title wraps. The
+    region's report (a government's, over its own office and its departments) is titled as
+    real ones are: 「××市人民政府2024年政府信息公开工作年度报告」."""
+    if data.get("regional"):
+        return data["agency"]["name"], f"{data['year']}年政府信息公开工作年度报告"
     return data["agency"]["name"], f"政府信息公开工作年度报告（{data['year']}年）"
 
 

@@ -121,6 +121,12 @@ class AnnualReport(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A report published before the agency used the platform, brought in as printed (`gongkai
+    # annual-report import`): read-only, its cells may be blank (null), never regenerated.
+    imported = models.BooleanField(_("导入的历史报告"), default=False)
+    # A government's report for the whole government (its office and every department below
+    # it), titled 「××市人民政府2024年政府信息公开工作年度报告」; chosen when the report starts.
+    regional = models.BooleanField(_("本级政府年度报告（含所属部门）"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,7 +140,68 @@ class AnnualReport(models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="published_report_has_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(imported=False) | models.Q(status="published"),
+                name="imported_report_is_published",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.agency} {self.year}年度报告"
+
+    @property
+    def title(self) -> str:
+        """The report's title as printed (a government's report for the whole government is
+        titled 「××市人民政府2024年政府信息公开工作年度报告」)."""
+        from .layout import report_title
+
+        return report_title(
+            {"agency": {"name": self.agency.name}, "year": self.year, "regional": self.regional}
+        )
+
+    @property
+    def published_on(self):
+        """The day the report was published: for an imported report the day its file states
+        (``published_on``), else None (unknown); for the platform's own, the day of publication."""
+        from datetime import date
+
+        from django.utils import timezone
+
+        if self.imported:
+            stated = (self.data or {}).get("published_on")
+            return date.fromisoformat(stated) if stated else None
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+
+class ReportReview(models.Model):
+    """A report checked in the workbench (年报质量检查): a report an agency published, uploaded by
+    a supervisor as JSON or as the platform's XLSX, with the findings of the check and, for each
+    finding, the agency's explanation as recorded. The uploaded figures are kept as read."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("机关"), on_delete=models.PROTECT, related_name="report_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    filename = models.CharField(_("文件名"), max_length=200)
+    data = models.JSONField(_("报表数据"), default=dict)
+    findings = models.JSONField(_("检查结果"), default=list)
+    # finding key (ReportReview.finding_key) -> the agency's explanation
+    explanations = models.JSONField(_("机关说明"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度报告检查记录")
+        verbose_name_plural = _("年度报告检查记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}年度报告检查"
+
+    @staticmethod
+    def finding_key(finding: dict) -> str:
+        """One finding's key: its rule, row and column (each finding is one of these)."""
+        return "|".join(str(finding.get(part) or "") for part in ("rule", "row", "column"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .exports import CONTENT_TYPES, export, render_html
 from .layout import report_title
 from .models import AnnualReport, ReportStatus
+from .narrative import participation_paragraph
 
 DOWNLOAD_FORMATS = ("pdf", "docx", "xlsx", "html")
 _MAIN = re.compile(r"<main>(.*)</main>", re.S)
@@ -66,8 +67,10 @@ def assessment_paragraph(data: dict) -> str:
 
 
 def generated_paragraphs(data: dict) -> str:
-    """Everything section 六 opens with that the platform fills in: fees, then supervision."""
-    return "\n\n".join(p for p in (fees_paragraph(data), assessment_paragraph(data)) if p)
+    """Everything section 六 opens with that the platform fills in: fees, the public's
+    participation (consultations, questions), then supervision."""
+    paragraphs = (fees_paragraph(data), participation_paragraph(data), assessment_paragraph(data))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def report_narrative(report: AnnualReport) -> dict:

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Min, Q, QuerySet, Value
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -424,6 +424,19 @@ def statistics_years(agencies: QuerySet, today: date) -> list[int]:
     ]
     start = min([d.year for d in first if d is not None], default=today.year)
     return list(range(today.year, min(start, today.year) - 1, -1))
+
+
+def latest_statistics_year(agencies: QuerySet, today: date) -> int:
+    """The latest year, up to this one, in which ``agencies`` received an application or
+    published a document: where the pages open (issue 12 §5), so that a page opened in January
+    does not show an empty year. This year when there is nothing at all."""
+    last = [
+        _applications(agencies).filter(received_on__lte=today).aggregate(last=Max("received_on"))["last"],
+        Document.objects.public()
+        .filter(agency__in=agencies, published_on__lte=today)
+        .aggregate(last=Max("published_on"))["last"],
+    ]
+    return max([d.year for d in last if d is not None], default=today.year)
 
 
 def agencies_with_below(agencies: QuerySet, agency: Agency) -> QuerySet:

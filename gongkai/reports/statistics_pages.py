@@ -21,10 +21,18 @@ from openpyxl.utils import get_column_letter
 
 from gongkai.agencies.models import Agency
 from gongkai.applications.rules import OUTCOME_GROUP
+from gongkai.questions.selectors import participation_figures
 
 from .charts import Series, bar_chart, line_chart, percent, plain
 from .exports import xlsx_text
-from .statistics import OUTCOME_GROUPS, Statistics, agencies_with_below, statistics_for, statistics_years
+from .statistics import (
+    OUTCOME_GROUPS,
+    Statistics,
+    agencies_with_below,
+    latest_statistics_year,
+    statistics_for,
+    statistics_years,
+)
 
 # The definitions behind the figures (statistics.py says why), on every page and download.
 DEFINITIONS = (
@@ -91,6 +99,8 @@ class StatisticsFilterForm(forms.Form):
             (y, _("%(year)d年") % {"year": y}) for y in statistics_years(agencies, today)
         ]
         self.fields["agency"].queryset = agencies.order_by("path", "sort_order")
+        self.latest_year = latest_statistics_year(agencies, today)
+        self.fields["year"].initial = self.latest_year
 
     def selection(self) -> Selection | None:
         """What to count, or None when the filter is invalid (the errors say why)."""
@@ -99,7 +109,8 @@ class StatisticsFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound else {}
         agency = data.get("agency")
         agencies = agencies_with_below(self.scope, agency) if agency else self.scope
-        return Selection(agencies=agencies, year=data.get("year") or self.today.year, agency=agency)
+        # No year chosen: the latest year with data, not an empty current year.
+        return Selection(agencies=agencies, year=data.get("year") or self.latest_year, agency=agency)
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -128,11 +139,15 @@ def statistics_charts(stats: Statistics) -> dict[str, SafeString]:
     """Every chart of the pages, by name."""
     months = [m.label for m in stats.months]
     piece, doc = _("件"), _("条")
+    # Why a chart is empty, in the page's words (issue 12 §5: empty charts say why).
+    no_received = _("%(year)d年所选机关没有新收政府信息公开申请。") % {"year": stats.year}
+    no_published = _("%(year)d年所选机关没有主动公开政府信息。") % {"year": stats.year}
     replied = sorted(
         (a for a in stats.by_agency if a.reply.on_time + a.reply.late), key=lambda a: a.reply.on_time_rate
     )
     return {
         "applications_by_month": line_chart(
+            empty=_("%(year)d年所选机关没有收到或办结政府信息公开申请。") % {"year": stats.year},
             title=_("%(year)d年每月新收和办结的申请") % {"year": stats.year},
             labels=months,
             series=[
@@ -142,18 +157,21 @@ def statistics_charts(stats: Statistics) -> dict[str, SafeString]:
             unit=piece,
         ),
         "by_channel": bar_chart(
+            empty=no_received,
             title=_("新收申请：按申请方式"),
             items=_items(stats.by_channel),
             unit=piece,
             header=(_("申请方式"), _("件数")),
         ),
         "by_applicant_type": bar_chart(
+            empty=no_received,
             title=_("新收申请：按申请人类型"),
             items=_items(stats.by_applicant_type),
             unit=piece,
             header=(_("申请人类型"), _("件数")),
         ),
         "outcomes": bar_chart(
+            empty=_("%(year)d年所选机关没有办结的申请。") % {"year": stats.year},
             title=_("办结申请：按办理结果"),
             items=_items(stats.outcomes),
             unit=piece,
@@ -161,6 +179,10 @@ def statistics_charts(stats: Statistics) -> dict[str, SafeString]:
         ),
         # Lowest first: the agencies a supervisor has to look at.
         "on_time_by_agency": bar_chart(
+            empty=_(
+                "%(year)d年所选机关没有可计算按时答复率的已答复申请（从原系统导入的申请没有答复期限记录）。"
+            )
+            % {"year": stats.year},
             title=_("按时答复率：按机关"),
             items=[(a.name, a.reply.on_time_rate) for a in replied][:AGENCY_BARS],
             value_text=percent,
@@ -169,18 +191,21 @@ def statistics_charts(stats: Statistics) -> dict[str, SafeString]:
             note=_more(len(replied), lowest=True),
         ),
         "published_by_month": line_chart(
+            empty=no_published,
             title=_("%(year)d年每月主动公开的政府信息") % {"year": stats.year},
             labels=months,
             series=[Series(_("主动公开"), [m.published for m in stats.months])],
             unit=doc,
         ),
         "by_subject": bar_chart(
+            empty=no_published,
             title=_("主动公开：按主题分类"),
             items=_items(stats.by_subject),
             unit=doc,
             header=(_("主题分类"), _("条数")),
         ),
         "published_by_agency": bar_chart(
+            empty=no_published,
             title=_("主动公开：按机关"),
             items=_items(stats.published_by_agency[:AGENCY_BARS]),
             unit=doc,
@@ -188,6 +213,7 @@ def statistics_charts(stats: Statistics) -> dict[str, SafeString]:
             note=_more(len(stats.published_by_agency)),
         ),
         "publication_timeliness": line_chart(
+            empty=_("%(year)d年所选机关没有设定公开期限的公开事项。") % {"year": stats.year},
             title=_("%(year)d年每月公开及时率") % {"year": stats.year},
             labels=months,
             series=[Series(_("按期公开比例"), [m.publication_rate for m in stats.months])],
@@ -392,6 +418,12 @@ def statistics_context(form: StatisticsFilterForm, query: str, *, cache_as: str 
     if selection is not None:
         stats = _statistics(selection, form.today, cache_as)
         context.update(stats=stats, charts=statistics_charts(stats), agency_table=agency_table(stats))
+        # Issue 16: consultations, comments, adoption rate and questions (consultations app).
+        figures = lambda: participation_figures(  # noqa: E731
+            agency_ids=selection.agencies.values_list("pk", flat=True), year=selection.year
+        )
+        key = f"participation:{cache_as}:{selection.year}:{selection.agency.pk if selection.agency else ''}"
+        context["participation"] = cache.get_or_set(key, figures, CACHE_SECONDS) if cache_as else figures()
     return context
 
 

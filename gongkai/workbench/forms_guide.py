@@ -70,3 +70,24 @@ class RemedyForm(forms.Form):
 
     def remedy_data(self) -> RemedyData:
         return RemedyData(**{f: self.cleaned_data[f] for f in REMEDY_FIELDS})
+
+
+class GuideTextForm(forms.Form):
+    """What the office writes into the guide: what the agency discloses proactively and its other
+    channels; each save is a new version (services.guide_text_update)."""
+
+    proactive_scope = forms.CharField(
+        label=_("主动公开的范围和类别"), required=False, max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("本机关主动公开哪些政府信息、分为哪些类别，例如《条例》第二十条所列信息及本机关的具体栏目。"),
+    )  # fmt: skip
+    wechat = forms.CharField(label=_("政务微信公众号"), max_length=100, required=False)
+    hotline = forms.CharField(label=_("咨询热线"), max_length=60, required=False)
+
+    @classmethod
+    def initial_from(cls, current) -> dict:
+        return (
+            {}
+            if current is None
+            else {f: getattr(current, f) for f in ("proactive_scope", "wechat", "hotline")}
+        )

@@ -78,8 +78,10 @@ def report_rows(user, agencies: list[Agency], year: int, today: date | None = No
         reports = by_agency.get(agency.pk, [])
         this = next((r for r in reports if r.year == year), None)
         due_on = report_due_on(agency, year)
-        published_on = timezone.localdate(this.published_at) if this and this.published_at else None
-        late = today > due_on and (published_on is None or published_on > due_on)
+        published_on = this.published_on if this else None
+        # An imported report without its publication day is not known to be late.
+        unknown = this is not None and this.imported and published_on is None
+        late = not unknown and today > due_on and (published_on is None or published_on > due_on)
         rows.append(
             AgencyRow(
                 agency=agency,

@@ -175,7 +175,8 @@ def test_the_report_names_the_agency_and_the_format(agency):
     assert data["agency"] == {"code": agency.code, "name": "江州市财政局"}
     assert (data["year"], data["format"], data["manual"]) == (YEAR, "2021", [])
     assert set(data) == {
-        "agency", "year", "format", "tables", "checks", "manual", "fees_section", "assessment_section"
+        "agency", "year", "format", "tables", "checks", "manual", "fees_section", "assessment_section",
+        "participation_section",
     }  # fmt: skip
 
 
@@ -189,7 +190,8 @@ def test_the_report_takes_a_fixed_number_of_queries(agency, django_assert_max_nu
         agency,
         [application(f"M{i}", "2025-04-01", TYPES[i % 6], "2025-04-30", "disclosed") for i in range(60)],
     )
-    with django_assert_max_num_queries(25):
+    # 25 for the tables and section 六, 11 for the consultation and question figures.
+    with django_assert_max_num_queries(36):
         data = annual_report_data(agency=agency, year=YEAR)
     assert data["tables"]["table2"]["disclosed"]["total"] == 63
 

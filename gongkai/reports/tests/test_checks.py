@@ -115,11 +115,18 @@ def test_a_table_3_total_that_is_not_the_sum_of_its_four_results_is_named():
     assert broken(data) == {(checks.RULE_TABLE3_TOTAL, "litigation_direct", "total")}
 
 
-def test_a_stored_report_with_missing_cells_is_checked_not_crashed_on():
+def test_a_row_missing_from_a_report_is_blank_and_stops_only_the_rules_that_need_it():
     data = copy.deepcopy(consistent())
     del data["tables"]["table2"]["withheld_law"]
-    rules = {c["rule"] for c in annual_report_checks(data)}
-    assert checks.RULE_WITHHELD in rules
+    data["tables"]["table2"]["withheld"]["natural_person"] += 1  # would break （三）, but 2. is blank
+    data["tables"]["table2"]["received"]["other_org"] += 1  # breaks the balance of its column
+    assert broken(data) == {
+        *(("blank", column, "withheld_law") for column in TABLE2_COLUMNS),
+        (checks.RULE_TOTAL, "natural_person", "total"),  # （三） as printed is one more
+        (checks.RULE_BALANCE, "other_org", None),
+        (checks.RULE_TOTAL_COLUMN, "total", "withheld"),
+        (checks.RULE_TOTAL_COLUMN, "total", "received"),
+    }
 
 
 def test_every_rule_has_a_name_and_the_names_are_distinct():

@@ -329,3 +329,24 @@ def test_charts_by_agency_show_the_lowest_rates_first_and_at_most_twenty_agencie
     assert "按时答复率最低的 20 个机关，共 25 个" in rates
     published = charts["published_by_agency"].split("<details")[0]
     assert ">第24局<" in published and ">第4局<" not in published
+
+
+def test_the_pages_open_on_the_latest_year_with_data_not_an_empty_new_year(bureau):
+    from gongkai.reports.statistics import latest_statistics_year
+    from gongkai.reports.statistics_pages import StatisticsFilterForm
+
+    # TODAY is 15 January 2026; the bureau's last application came in 2025.
+    assert latest_statistics_year(only(bureau), TODAY) == 2025
+    assert latest_statistics_year(Agency.objects.none(), TODAY) == 2026  # nothing at all
+    form = StatisticsFilterForm(agencies=only(bureau), today=TODAY)
+    assert form.selection().year == 2025 and form.fields["year"].initial == 2025
+    chosen = StatisticsFilterForm({"year": "2026"}, agencies=only(bureau), today=TODAY)
+    assert chosen.selection().year == 2026
+
+
+def test_an_empty_chart_says_why(bureau):
+    stats = statistics_for(agencies=only(bureau), year=2026, today=TODAY)
+    charts = statistics_charts(stats)
+    assert "暂无数据：2026年所选机关没有新收政府信息公开申请。" in charts["by_channel"]
+    assert "暂无数据：2026年所选机关没有办结的申请。" in charts["outcomes"]
+    assert "暂无数据：2026年所选机关没有主动公开政府信息。" in charts["by_subject"]

@@ -25,6 +25,7 @@ from gongkai.reports.checks import RULE_CARRY_OVER, RULE_OTHER_HANDLING, RULE_TO
 from gongkai.reports.exports import export
 from gongkai.reports.layout import report_grids
 from gongkai.reports.models import ManualKey
+from gongkai.reports.rows import TABLE2_COLUMNS, TABLE2_KEYS, TRIAL_TABLE2_KEYS
 from gongkai.reports.services import ReportError, manual_figure_set
 
 from .history import application, load
@@ -188,20 +189,17 @@ def test_trial_table2_has_one_other_handling_row_that_counts_every_other_outcome
 
 
 def test_trial_checker_has_no_sub_row_rule_for_other_handling_but_checks_the_totals():
-    table2 = {
-        row: dict.fromkeys(("natural_person", "total"), 0)
-        for row in ("received", "carried_over", "other_handling", "total", "carried_forward")
-    }
-    table2["received"] = {"natural_person": 3, "total": 3}
-    table2["other_handling"] = {"natural_person": 3, "total": 3}
-    table2["total"] = {"natural_person": 2, "total": 2}  # deliberately wrong: （六） alone is 3
-    table2["carried_forward"] = {"natural_person": 1, "total": 1}
+    # Every cell filled (a missing one is blank and stops the rules that need it).
+    table2 = {row: dict.fromkeys(TABLE2_COLUMNS, 0) for row in TRIAL_TABLE2_KEYS}
+    for row, figure in (("received", 3), ("other_handling", 3), ("total", 2), ("carried_forward", 1)):
+        table2[row].update(natural_person=figure, total=figure)  # total: wrong, （六） alone is 3
     data = {"year": 2020, "format": "2019", "tables": {"table2": table2, "table3": {}}}
     rules = {(c["rule"], c["column"]) for c in annual_report_checks(data)}
     assert (RULE_TOTAL, "natural_person") in rules
     assert RULE_OTHER_HANDLING not in {rule for rule, _column in rules}
     # The same figures read as 2021's layout break the sub-row rule: （六） has no 1-3 there.
-    data_2021 = {**data, "format": "2021"}
+    table2_2021 = {row: dict.fromkeys(TABLE2_COLUMNS, 0) for row in TABLE2_KEYS} | table2
+    data_2021 = {**data, "format": "2021", "tables": {"table2": table2_2021}}
     assert RULE_OTHER_HANDLING in {c["rule"] for c in annual_report_checks(data_2021)}
 
 

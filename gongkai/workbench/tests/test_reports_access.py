@@ -4,22 +4,26 @@ as a user out of scope and as the right user; who may write, publish and see the
 REPORT_URLS lists every ``report_*`` pattern of gongkai/workbench/urls.py (POST endpoints
 included); test_access.test_every_workbench_url_is_walked checks it with STAFF_URLS."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.catalogue.tests.factories import make_agency
 from gongkai.publishing.tests.factories import Office, make_office, make_staff
-from gongkai.reports import services
+from gongkai.reports import printed, services
 from gongkai.reports.checks import RULE_CARRY_OVER
-from gongkai.reports.models import AnnualReport, ReportStatus
+from gongkai.reports.models import AnnualReport, ReportReview, ReportStatus
 from gongkai.reports.tests.history import application, load
 
 pytestmark = pytest.mark.django_db
+FIXTURES = Path(printed.__file__).parent / "tests" / "fixtures"
 YEAR = timezone.localdate().year - 1
 
 
@@ -60,10 +64,28 @@ class ReportUrl:
     outsider_status: int = 404
     hidden: Callable[[ReportWorld], list[str]] = field(default=lambda w: [])  # never shown to the outsider
     label: str = ""  # tells walks of one pattern apart in the test ids
+    goes_to: str = "/staff/reports/{code}/"  # where a 302 leads (with the agency's code)
 
 
 def _fmt(fmt: str):
     return lambda w: {"code": w.a.agency.code, "year": YEAR, "fmt": fmt}
+
+
+def _printed(w: ReportWorld) -> bytes:
+    """A report of A as published (the district fixture with a wrong grand total), as JSON."""
+    data = json.loads((FIXTURES / "district-2022-wrong-total.json").read_text("utf-8"))
+    return json.dumps({**data, "year": YEAR}, ensure_ascii=False).encode()
+
+
+def _review(w: ReportWorld) -> ReportReview:
+    """A check of A's report by the city's supervisor (made on first use)."""
+    review = ReportReview.objects.filter(agency=w.a.agency).first()
+    if review is None:
+        data = printed.read_json(_printed(w))
+        review = services.report_review_create(
+            agency=w.a.agency, year=YEAR, data=data, filename="a.json", actor=w.supervisor
+        )
+    return review
 
 
 REPORT_URLS = [
@@ -81,6 +103,18 @@ REPORT_URLS = [
     ReportUrl("report_refresh", method="post", ok=302),
     ReportUrl("report_publish", method="post", ok=302, user=lambda w: w.a.office_head),
     *[ReportUrl("report_download", kwargs=_fmt(fmt), label=fmt) for fmt in ("html", "pdf", "docx", "xlsx")],
+    # Checking published reports: the supervisor uploads; the outsider is offered B only.
+    ReportUrl("report_reviews", kwargs=lambda w: {}, user=lambda w: w.supervisor, outsider_status=200,
+              hidden=lambda w: [w.a.agency.name]),
+    ReportUrl("report_reviews", kwargs=lambda w: {}, method="post", user=lambda w: w.supervisor, ok=302,
+              outsider_status=400, hidden=lambda w: [w.a.agency.name], goes_to="/staff/reports/reviews/",
+              data=lambda w: {"agency": w.a.agency.code, "year": YEAR,
+                              "file": SimpleUploadedFile("a.json", _printed(w), "application/json")},
+              label="upload"),
+    ReportUrl("report_review", kwargs=lambda w: {"pk": _review(w).pk}, user=lambda w: w.supervisor),
+    ReportUrl("report_review_explain", kwargs=lambda w: {"pk": _review(w).pk}, method="post", ok=302,
+              goes_to="/staff/reports/reviews/",
+              data=lambda w: {"key": ReportReview.finding_key(_review(w).findings[0]), "text": "印刷时笔误。"}),
 ]  # fmt: skip
 
 
@@ -110,7 +144,7 @@ def test_report_url_refuses_anonymous_and_out_of_scope_and_serves_the_right_user
     response = _request(client, u, rw)
     assert response.status_code == u.ok, response.content.decode()[:3000]
     if u.ok == 302:
-        assert response["Location"].startswith(f"/staff/reports/{rw.a.agency.code}/")
+        assert response["Location"].startswith(u.goes_to.format(code=rw.a.agency.code))
 
 
 def test_the_explanation_form_prefix_matches_the_rule_index():

@@ -16,10 +16,11 @@ from gongkai.accounts.decorators import staff_required
 from gongkai.agencies import services
 from gongkai.agencies.access import agencies_in_scope
 from gongkai.agencies.models import Agency
+from gongkai.agencies.selectors import guide_text_versions
 from gongkai.assessment.selectors import guide_review_limit_days
 
-from ..forms_guide import OfficeForm, RemedyForm
-from .common import forbidden, page
+from ..forms_guide import GuideTextForm, OfficeForm, RemedyForm
+from .common import page, run_service
 
 
 def _agency_chosen(request, value) -> tuple[list[Agency], Agency | None]:
@@ -46,8 +47,9 @@ def _guide_url(agency: Agency) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def guide(request):
-    """GET: the chosen agency's guide status, office form and remedies form; POST: save the
-    office details, or (``part=remedies``) who hears the remedies."""
+    """GET: the chosen agency's guide status, office form, remedies form and the office's text
+    (proactive disclosure, other channels) with its versions; POST: save the office details,
+    (``part=remedies``) who hears the remedies, or (``part=text``) a new version of the text."""
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST" and not data.get("agency"):
         raise Http404  # a write names its agency; never "the first one" by default
@@ -58,32 +60,51 @@ def guide(request):
     office = getattr(agency, "office", None)
     remedy_form = RemedyForm(initial=RemedyForm.initial_from(agency))
     form = OfficeForm(initial=OfficeForm.initial_from(office))
-    if request.method == "POST" and data.get("part") == "remedies":
+    versions = guide_text_versions(agency)
+    text_form = GuideTextForm(initial=GuideTextForm.initial_from(versions[0] if versions else None))
+    if request.method == "POST" and data.get("part") == "text":
+        text_form = GuideTextForm(request.POST)
+        if text_form.is_valid():
+            response = run_service(
+                request,
+                lambda: services.guide_text_update(
+                    agency=agency, actor=request.user, **text_form.cleaned_data
+                ),
+                errors=(services.AgencyError,),
+                refused=lambda exc: text_form.add_error(None, str(exc)),
+                success=_("已保存公开指南的主动公开说明和其他渠道，原内容保留在版本记录中。"),
+                then=lambda _result: redirect(_guide_url(agency)),
+            )
+            if response is not None:
+                return response
+    elif request.method == "POST" and data.get("part") == "remedies":
         remedy_form = RemedyForm(request.POST)
         if remedy_form.is_valid():
-            try:
-                services.agency_remedies_update(
+            response = run_service(
+                request,
+                lambda: services.agency_remedies_update(
                     agency=agency, data=remedy_form.remedy_data(), actor=request.user
-                )
-            except services.NotPermitted as exc:
-                return forbidden(request, str(exc))
-            except services.AgencyError as exc:
-                remedy_form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已保存行政复议机关和管辖人民法院。"))
-                return redirect(_guide_url(agency))
+                ),
+                errors=(services.AgencyError,),
+                refused=lambda exc: remedy_form.add_error(None, str(exc)),
+                success=_("已保存行政复议机关和管辖人民法院。"),
+                then=lambda _result: redirect(_guide_url(agency)),
+            )
+            if response is not None:
+                return response
     elif request.method == "POST":
         form = OfficeForm(request.POST)
         if form.is_valid():
-            try:
-                services.office_update(agency=agency, data=form.office_data(), actor=request.user)
-            except services.NotPermitted as exc:
-                return forbidden(request, str(exc))
-            except services.AgencyError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已保存公开指南的机构信息，指南更新日期记为今天。"))
-                return redirect(_guide_url(agency))
+            response = run_service(
+                request,
+                lambda: services.office_update(agency=agency, data=form.office_data(), actor=request.user),
+                errors=(services.AgencyError,),
+                refused=lambda exc: form.add_error(None, str(exc)),
+                success=_("已保存公开指南的机构信息，指南更新日期记为今天。"),
+                then=lambda _result: redirect(_guide_url(agency)),
+            )
+            if response is not None:
+                return response
     today = timezone.localdate()
     reviewed_on = office.guide_reviewed_on if office else None
     limit_days = guide_review_limit_days(today.year)
@@ -94,6 +115,8 @@ def guide(request):
         "office": office,
         "form": form,
         "remedy_form": remedy_form,
+        "text_form": text_form,
+        "text_versions": versions,
         "remedy_missing": agency.remedy_missing(),
         "reviewed_on": reviewed_on,
         "age_days": age_days,
@@ -110,12 +133,16 @@ def guide_confirm(request):
     if not request.POST.get("agency"):
         raise Http404  # a write names its agency; never "the first one" by default
     _agencies, agency = _agency_chosen(request, request.POST["agency"])
-    try:
-        services.guide_confirm(agency=agency, actor=request.user)
-    except services.NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except services.AgencyError as exc:
+
+    def refused(exc):
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已确认公开指南内容无误，指南更新日期记为今天。"))
-    return redirect(_guide_url(agency))
+        return redirect(_guide_url(agency))
+
+    return run_service(
+        request,
+        lambda: services.guide_confirm(agency=agency, actor=request.user),
+        errors=(services.AgencyError,),
+        refused=refused,
+        success=_("已确认公开指南内容无误，指南更新日期记为今天。"),
+        then=lambda _result: redirect(_guide_url(agency)),
+    )

@@ -3,11 +3,14 @@ report page (tables, broken rules with their explanations, narrative, figures en
 publication, downloads) and, for a competent authority, the sum over its agencies.
 
 Each POST parses one form, calls one service of gongkai.reports.services and goes back to the
-page (PRG); a refusal shows the page again with the reason."""
+page (PRG); a refusal shows the page again with the reason.
+
+Kept as one module on purpose (over 500 lines): every form of the report page posts back to
+the same page and shares its context builder.
+"""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -20,9 +23,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.accounts.decorators import staff_required
 from gongkai.agencies.access import agencies_in_scope
 from gongkai.reports import services
-from gongkai.reports.annual import authority_sum, report_due_on
-from gongkai.reports.checks import ALL_RULES, RULE_TABLE3_TOTAL, broken_rules
-from gongkai.reports.models import AnnualReport, ManualKey, ReportStatus
+from gongkai.reports.annual import COUNTY_AND_ABOVE, authority_sum, report_due_on
+from gongkai.reports.checks import (
+    ALL_RULES,
+    RULE_BALANCE,
+    RULE_TABLE3_TOTAL,
+    RULE_TOTAL_COLUMN,
+    broken_rules,
+    table2_figure,
+)
+from gongkai.reports.layout import table1_blocks
+from gongkai.reports.models import AnnualReport, ManualKey, ReportReview, ReportStatus
 from gongkai.reports.presentation import (
     DOWNLOAD_FORMATS,
     fees_paragraph,
@@ -30,14 +41,19 @@ from gongkai.reports.presentation import (
     report_file,
     report_tables_html,
 )
+from gongkai.reports.printed import describe as describe_findings
 from gongkai.reports.rows import (
     NARRATIVE_SECTIONS,
     TABLE2_COLUMN_LABELS,
+    TABLE2_COLUMNS,
     TABLE2_ROWS,
     TABLE3_KINDS,
+    TABLE3_RESULTS,
     report_format,
+    table2_rows,
+    table2_subtotals,
 )
-from gongkai.reports.services import NotPermitted, ReportError
+from gongkai.reports.services import ReportError
 
 from .. import selectors_reports as selectors
 from ..forms_reports import (
@@ -48,7 +64,8 @@ from ..forms_reports import (
     YearForm,
     explain_prefix,
 )
-from .common import forbidden, page
+from ..forms_reviews import ReviewExplainForm, ReviewUploadForm
+from .common import forbidden, page, run_service
 
 PAGE_SIZE = 50
 _ROW_LABELS = {key: str(label) for key, label, _depth in TABLE2_ROWS}
@@ -125,17 +142,17 @@ def _act(request, report: AnnualReport, form, call: Callable[[dict], object], do
     the page again with what was typed and why."""
     if form is not None and not form.is_valid():
         return render_report(request, report, forms={form.prefix: form}, status=400)
-    try:
-        call(form.cleaned_data if form is not None else {})
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except ReportError as exc:
+
+    def refused(exc):
         if form is not None:
             form.add_error(None, str(exc))
         forms = {form.prefix: form} if form is not None else {}
         return render_report(request, report, forms=forms, error=str(exc), status=400)
-    messages.success(request, done)
-    return _back(report, anchor)
+
+    return run_service(
+        request, lambda: call(form.cleaned_data if form is not None else {}), errors=(ReportError,),
+        refused=refused, success=done, then=lambda _result: _back(report, anchor),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- pages
@@ -155,6 +172,7 @@ def report_list(request):
         "page_obj": page_obj,
         "rows": selectors.report_rows(request.user, list(page_obj.object_list), year),
         "can_summarise": selectors.summary_agencies(request.user).exists(),
+        "regional_levels": [str(level) for level in COUNTY_AND_ABOVE],
     }
     return page(request, "workbench/reports/list.html", context)
 
@@ -166,13 +184,13 @@ def report_start(request, code: str, year: int):
     agency = selectors.agency_in_scope(request.user, code)
     if year not in selectors.report_years():
         raise Http404
-    try:
-        report = services.annual_report_start(agency=agency, year=year, actor=request.user)
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except ReportError as exc:
-        return forbidden(request, str(exc))
-    return _back(report)
+    return run_service(
+        request,
+        lambda: services.annual_report_start(
+            agency=agency, year=year, actor=request.user, regional=request.POST.get("regional") == "1"
+        ),
+        errors=(ReportError,), refused=lambda exc: forbidden(request, str(exc)), then=_back,
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -298,3 +316,204 @@ def report_publish(request, code: str, year: int):
         lambda _d: services.annual_report_publish(report=r, actor=request.user),
         _("年度报告已发布，公众可在门户网站查阅和下载。"),
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------- checking published reports
+
+
+def _reviews_in_scope(user):
+    return ReportReview.objects.filter(agency__in=agencies_in_scope(user)).select_related(
+        "agency", "created_by"
+    )
+
+
+def _review_for_staff(user, pk: int) -> ReportReview:
+    review = _reviews_in_scope(user).filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    return review
+
+
+def _finding_cells(finding: dict) -> list[tuple[str, str, str]]:
+    """The cells (table, row, column) a finding is about, to mark them on the table."""
+    rule, row, column = finding["rule"], finding.get("row") or "", finding.get("column") or ""
+    if row.startswith(("table1.", "table3.")):
+        table, _dot, row = row.partition(".")
+        return [(table, row, column)]
+    if rule == RULE_TABLE3_TOTAL:
+        return [("table3", column, "total")]
+    if rule == RULE_TOTAL_COLUMN:
+        return [("table2", row, "total")]
+    if rule == RULE_BALANCE:
+        return [("table2", r, column) for r in ("received", "carried_over", "total", "carried_forward")]
+    return [("table2", row, column)]
+
+
+def _marked_tables(data: dict, findings: list[dict]) -> dict:
+    """The three tables as rows of cells, each cell with its figure (a blank group row shows the
+    sum of its items, marked as computed) and the numbers of the findings about it."""
+    fmt = data.get("format") or report_format(data.get("year") or 2021)
+    tables = data.get("tables") or {}
+    marks: dict[tuple[str, str, str], list[int]] = {}
+    for number, finding in enumerate(findings, 1):
+        for cell in _finding_cells(finding):
+            marks.setdefault(cell, []).append(number)
+
+    def cell(table: str, row: str, column: str, value, computed: bool = False) -> dict:
+        numbers = marks.get((table, row, column), [])
+        return {
+            "value": value,
+            "computed": computed,
+            "blank": value is None and not computed,
+            "marks": numbers,
+        }
+
+    table2 = tables.get("table2") or {}
+    groups = table2_subtotals(fmt)
+    rows2 = []
+    for key, label, depth in table2_rows(fmt):
+        if key == "results":
+            rows2.append({"label": label, "depth": depth, "cells": []})
+            continue
+        cells = []
+        for column in TABLE2_COLUMNS:
+            given = (table2.get(key) or {}).get(column)
+            if key in groups and given is None:
+                cells.append(
+                    cell("table2", key, column, table2_figure(table2, key, column, fmt), computed=True)
+                )
+            else:
+                cells.append(cell("table2", key, column, given))
+        rows2.append({"label": label, "depth": depth, "cells": cells})
+    table3 = tables.get("table3") or {}
+    rows3 = [
+        {
+            "label": label,
+            "cells": [
+                cell("table3", kind, part, (table3.get(kind) or {}).get(part)) for part, _l in TABLE3_RESULTS
+            ],
+        }
+        for kind, label in TABLE3_KINDS
+    ]
+    table1 = tables.get("table1") or {}
+    rows1 = [
+        {
+            "heading": block.heading,
+            "columns": [label for _key, label in block.columns],
+            "rows": [
+                {
+                    "label": label,
+                    "cells": [
+                        cell("table1", row, col, (table1.get(row) or {}).get(col))
+                        for col, _l in block.columns
+                    ],
+                }
+                for row, label in block.rows
+            ],
+        }
+        for block in table1_blocks(fmt)
+    ]
+    return {
+        "table1": rows1,
+        "table2": rows2,
+        "table2_columns": [str(TABLE2_COLUMN_LABELS[c]) for c in TABLE2_COLUMNS],
+        "table3": rows3,
+        "table3_columns": [str(label) for _key, label in TABLE3_RESULTS],
+    }
+
+
+def _review_page(request, review: ReportReview, *, form=None, error: str = "", status: int = 200):
+    fmt = review.data.get("format") or report_format(review.year)
+    lines = describe_findings(review.findings, fmt)
+    findings = []
+    for number, finding in enumerate(review.findings, 1):
+        key = ReportReview.finding_key(finding)
+        explanation = review.explanations.get(key, "")
+        bound = form if form is not None and form.data.get("key") == key else None
+        findings.append(
+            {
+                "number": number,
+                "finding": finding,
+                "text": "".join(describe_findings([finding], fmt)),
+                "key": key,
+                "explanation": explanation,
+                "form": bound or ReviewExplainForm(initial={"key": key, "text": explanation}),
+            }
+        )
+    context = {
+        "review": review,
+        "agency": review.agency,
+        "summary": lines,
+        "findings": findings,
+        "explained": sum(1 for f in findings if f["explanation"]),
+        "can_explain": services.can_explain_review(request.user, review.agency),
+        "tables": _marked_tables(review.data, review.findings),
+        "error": error,
+    }
+    return page(request, "workbench/reports/review_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def review_list(request):
+    """The reports checked so far (in the user's scope) and, for a supervisor, the upload form."""
+    form = ReviewUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    can_upload = form.fields["agency"].queryset.exists()
+    if request.method == "POST":
+        if not can_upload:
+            return forbidden(request, _("您没有检查年度报告的权限。"))
+        if form.is_valid() and "data" in form.cleaned_data:
+            d = form.cleaned_data
+
+            def refused(exc):
+                form.add_error(None, str(exc))
+
+            response = run_service(
+                request,
+                lambda: services.report_review_create(
+                    agency=d["agency"],
+                    year=d["year"],
+                    data=d["data"],
+                    filename=d["file"].name,
+                    actor=request.user,
+                ),
+                errors=(ReportError,),
+                refused=refused,
+                success=_("已完成检查。"),
+                then=lambda review: redirect("workbench:report_review", pk=review.pk),
+            )
+            if response is not None:
+                return response
+    reviews = Paginator(_reviews_in_scope(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "can_upload": can_upload, "page_obj": reviews, "reviews": reviews.object_list}
+    return page(request, "workbench/reports/review_list.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_required
+def review_detail(request, pk: int):
+    return _review_page(request, _review_for_staff(request.user, pk))
+
+
+@require_POST
+@staff_required
+def review_explain(request, pk: int):
+    review = _review_for_staff(request.user, pk)
+    form = ReviewExplainForm(request.POST)
+    if not form.is_valid():
+        return _review_page(request, review, form=form, status=400)
+
+    def refused(exc):
+        form.add_error(None, str(exc))
+        return _review_page(request, review, form=form, error=str(exc), status=400)
+
+    return run_service(
+        request,
+        lambda: services.report_review_explain(
+            review=review, key=form.cleaned_data["key"], text=form.cleaned_data["text"], actor=request.user
+        ),
+        errors=(ReportError,),
+        refused=refused,
+        success=_("已记录机关的说明。"),
+        then=lambda r: redirect(reverse("workbench:report_review", kwargs={"pk": r.pk}) + "#findings"),
+    )
