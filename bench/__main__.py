@@ -1,7 +1,8 @@
 """`python -m bench` runs the search benchmark; `python -m bench scan` the pre-scan benchmark;
 `python -m bench prescan` the pre-scan's precision and recall per kind on realistic documents;
 `python -m bench applications` the disclosure-on-application benchmark; `python -m bench reports`
-the annual-report benchmark."""
+the annual-report benchmark; `python -m bench import` the document import (`import-documents`);
+`python -m bench load` the portal under load (Locust; bench/load.py)."""
 
 import sys
 
@@ -18,6 +19,14 @@ if __name__ == "__main__":  # not when a spawned build process imports it
         from .applications import main as applications_main
 
         applications_main(sys.argv[2:])
+    elif sys.argv[1:2] == ["import"]:
+        from .import_bench import main as import_main
+
+        import_main(sys.argv[2:])
+    elif sys.argv[1:2] == ["load"]:  # before anything else is imported: Locust patches with gevent
+        from .load import main as load_main
+
+        load_main(sys.argv[2:])
     elif sys.argv[1:2] == ["reports"]:
         from .reports import main as reports_main
 

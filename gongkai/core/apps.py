@@ -6,4 +6,11 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from .models import AuditEvent
+        from .pagecache import on_audit_event
+
+        # Every audited change invalidates the cached public pages (core/pagecache.py).
+        post_save.connect(on_audit_event, sender=AuditEvent, dispatch_uid="gongkai.core.pagecache")
