@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_GET, require_POST
 
 from gongkai.accounts.network import client_ip
 from gongkai.applications import services
@@ -19,7 +18,9 @@ from gongkai.applications.models import Application
 from gongkai.applications.progress import application_progress
 from gongkai.core.http import BadJSON, json_body
 
-from .views import _error, _json
+from . import schemas
+from .spec import Operation, Param, Response, endpoint
+from .views import STRING, _error, _json
 
 MAX_IDEMPOTENCY_KEY = 200
 RATE_LIMIT_RETRY_SECONDS = 3600
@@ -57,9 +58,73 @@ def _tracking_no_for(key: str | None) -> str | None:
     return Application.objects.filter(idempotency_key=key).values_list("tracking_no", flat=True).first()
 
 
+SUBMIT = Operation(
+    "post",
+    "submitApplication",
+    "提交政府信息公开申请（与网页表单相同的校验）",
+    description=(
+        "网上申请待机关确认接收，确认之日为收到申请之日（《条例》第三十一条），此前 received_on 为 null。"
+        "查询码只在本次应答中出现一次，平台只保存其摘要。可带 Idempotency-Key 请求头："
+        "同一地址以同一键重试不会产生第二份申请，而是得到 409 和已提交申请的编号。"
+    ),
+    params=(
+        Param(
+            "Idempotency-Key",
+            f"幂等键（可选，至多 {MAX_IDEMPOTENCY_KEY} 个字符）",
+            {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
+            where="header",
+        ),
+    ),
+    body=schemas.APPLICATION_REQUEST_REF,
+    responses=(
+        Response(201, "已提交", schemas.APPLICATION_CREATED_REF),
+        Response(400, "校验未通过，按字段列出错误", schemas.FIELD_ERRORS_REF),
+        Response(409, "以同一幂等键重复提交", schemas.FIELD_ERRORS_REF),
+        Response(429, "提交过于频繁（按地址和按申请人限制）", schemas.FIELD_ERRORS_REF),
+    ),
+)
+_TRACKING_NO = Param("tracking_no", "申请编号", STRING, where="path")
+_PROGRESS_ANSWERS = (
+    Response(200, "办理进度", schemas.APPLICATION_PROGRESS_REF),
+    Response(404, "申请编号或查询码不正确（不区分是哪一项）", schemas.ERROR_REF),
+    Response(429, "查询过于频繁", schemas.ERROR_REF),
+)
+STATUS = Operation(
+    "post",
+    "postApplicationProgress",
+    "凭申请编号和查询码查询办理进度与答复（不含个人信息）",
+    description=(
+        "查询码放在请求体中，不出现在任何网址和访问日志中。应答与 GET /applications/{tracking_no}?code= 完全相同。"
+    ),
+    params=(_TRACKING_NO,),
+    body={
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string", "description": "查询码"}},
+    },
+    responses=(
+        _PROGRESS_ANSWERS[0],
+        Response(400, "请求体不是 JSON 对象，或 code 不是字符串", schemas.FIELD_ERRORS_REF),
+        *_PROGRESS_ANSWERS[1:],
+    ),
+)
+DETAIL = Operation(
+    "get",
+    "getApplicationProgress",
+    "凭申请编号和查询码查询办理进度与答复（旧接口，请改用 POST .../status）",
+    description=(
+        "为已有客户端保留。查询码在网址中：平台的访问日志（gunicorn 与 Django）会把 code 参数替换为"
+        " [redacted]，但网址仍可能留在客户端、代理或浏览器历史中，新客户端请用 POST /applications/{tracking_no}/status。"
+    ),
+    deprecated=True,
+    params=(_TRACKING_NO, Param("code", "查询码（缺少时与查询码错误一样答复 404）", STRING)),
+    responses=_PROGRESS_ANSWERS,
+)
+
+
+@endpoint(SUBMIT)
 @csrf_exempt
 @never_cache
-@require_POST
 @sensitive_variables("body", "data", "form")
 def applications(request):
     """Submit an application: 201 with the tracking number and the query code (shown once)."""
@@ -118,9 +183,9 @@ def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
+@endpoint(STATUS)
 @csrf_exempt
 @never_cache
-@require_POST
 @sensitive_variables("body", "code")
 def application_status(request, tracking_no: str):
     """Progress of one application, the query code in the JSON body ``{"code": ...}`` so that
@@ -137,8 +202,8 @@ def application_status(request, tracking_no: str):
     return _progress_answer(request, tracking_no, code or "")
 
 
+@endpoint(DETAIL)
 @never_cache
-@require_GET
 @sensitive_variables("code")
 def application_detail(request, tracking_no: str):
     """Progress of one application for whoever holds its query code; 404 names no part. The

@@ -23,7 +23,9 @@ PERSON = {
     "applicant_type": ApplicantType.NATURAL_PERSON,
     "name": "王小明",
     "id_type": "resident_id",
-    "id_number": "11010519491231002X",
+    # Not an example number (the 1949-12-31 Beijing one of guides and tests and the like): one
+    # typed from an example must not match the demo applicant (issue 15).
+    "id_number": "360402198607234181",
     "phone": "13812345678",
     "email": "wangxm@example.com",
     "address": "江州市滨江区江滨路1号",

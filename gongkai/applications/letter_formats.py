@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from gongkai.applications.cjk_font import cjk_font_subset
+from gongkai.core.files.cjk_font import cjk_font_subset
 
 
 @dataclass(frozen=True)
@@ -77,14 +77,37 @@ PAGE_NUMBER_CHARS = "— 0123456789"
 
 
 def letter_pdf(letter: RenderedLetter) -> bytes:
-    """The letter as an A4 PDF with the CJK font embedded (subset) and extractable text."""
+    """The letter as an A4 PDF with the CJK font embedded (subset) and extractable text. The
+    signing block (seal and date) never stands alone on a page (issue 15 §3): when the body
+    ends on an earlier page, the last paragraph moves over to the signing block's page."""
+    pdf = _letter_pdf(letter, keep_with_seal=False)
+    if _signing_block_alone(pdf, letter):
+        pdf = _letter_pdf(letter, keep_with_seal=True)
+    return pdf
+
+
+def _signing_block_alone(pdf: bytes, letter: RenderedLetter) -> bool:
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        if doc.page_count < 2:
+            return False
+        lines = [line.strip() for line in doc[-1].get_text().splitlines() if line.strip()]
+    rest = [line for line in lines if line not in letter.seal_lines and not line.startswith("—")]
+    return not rest
+
+
+def _letter_pdf(letter: RenderedLetter, *, keep_with_seal: bool) -> bytes:
     esc = html.escape
     parts = [f"<h1>{esc(letter.title)}</h1>"]
     if letter.letter_no:
         parts.append(f'<p class="no">{esc(letter.letter_no)}</p>')
     if letter.addressee:
         parts.append(f'<p class="to">{esc(letter.addressee)}</p>')
-    parts += [f'<p class="body">{esc(p)}</p>' for p in letter.body]
+    body = [f'<p class="body">{esc(p)}</p>' for p in letter.body]
+    if keep_with_seal and body:
+        body[-1] = body[-1].replace(
+            '<p class="body">', '<p class="body" style="page-break-before: always">', 1
+        )
+    parts += body
     parts += [
         f'<p class="seal{" first" if i == 0 else ""}">{esc(line)}</p>'
         for i, line in enumerate(letter.seal_lines)
@@ -162,11 +185,15 @@ def letter_docx(letter: RenderedLetter) -> bytes:
         _docx_paragraph(doc, letter.letter_no, align=center).paragraph_format.space_after = Pt(16)
     if letter.addressee:
         _docx_paragraph(doc, letter.addressee, align=left)
+    paragraph = None
     for text in letter.body:
-        _docx_paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+        paragraph = _docx_paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    if paragraph is not None and letter.seal_lines:
+        paragraph.paragraph_format.keep_with_next = True  # the signing block never stands alone
     for i, line in enumerate(letter.seal_lines):
         seal = _docx_paragraph(doc, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
         seal.paragraph_format.right_indent = Pt(32)
+        seal.paragraph_format.keep_with_next = i < len(letter.seal_lines) - 1
         if i == 0:
             seal.paragraph_format.space_before = Pt(32)
     _docx_page_number(section.footer.paragraphs[0])

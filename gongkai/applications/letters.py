@@ -356,9 +356,37 @@ def _clean(value):
     return value
 
 
+_QUOTE_END = "。．.；;，,、：: "
+
+
+def quotable(text: str) -> str:
+    """The applicant's description as letters quote it inside “…” in a sentence (GB/T 15834-2011,
+    4.1.3 and 4.5.3): the sentence-final stop, comma or colon it ends with goes (the letter's
+    own sentence ends after the closing quote, so no “…计划。”。), a question or exclamation
+    mark stays; quotation marks inside become the inner pair ‘…’."""
+    text = text.rstrip(_QUOTE_END)
+    return text.replace("“", "‘").replace("”", "’")
+
+
+# A number the clerk typed before a list item ("1." "1、" "(1)" "（一）" "一、" "①"): the
+# templates number items themselves, so "1. 某文件" must not print as "（1）1. 某文件".
+_ITEM_NUMBER_RE = re.compile(
+    r"^\s*(?:[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|\d{1,3}\s*(?:[.．](?!\d)|[、)）])|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳])\s*"
+)
+
+
+def item_text(text: str) -> str:
+    """A list item without the number the clerk typed before it."""
+    return _ITEM_NUMBER_RE.sub("", text, count=1)
+
+
 def _render(template_text: str, ctx: LetterContext) -> RenderedLetter:
     template, blocks = _compile(template_text)
     data = {name: _clean(value) for name, value in asdict(ctx).items()}
+    data["correction_items"] = [item_text(item) for item in data["correction_items"]]
+    data["withheld_parts"] = [(item_text(part), ground) for part, ground in data["withheld_parts"]]
+    data["description"] = quotable(data["description"])
     data["reasons"] = "\n".join(_clean(line) for line in ctx.reasons.splitlines())
     data["letter_date"] = ctx.letter_date or datetime.now(TZ).date()
     context = Context(data, autoescape=False)

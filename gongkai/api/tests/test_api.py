@@ -1,5 +1,6 @@
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import get_resolver
@@ -94,19 +95,84 @@ def test_agencies_list_and_detail(client, corpus):
 
 
 def test_openapi_describes_every_api_route(client):
+    """Every route but the JSON catch-all declares its operations, and the document is generated
+    from exactly those declarations."""
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    api_patterns = get_resolver().url_patterns
+    (api,) = [p for p in get_resolver().url_patterns if str(p.pattern) == "api/v1/"]
     routes = set()
-    for top in api_patterns:
-        if str(top.pattern) == "api/v1/":
-            for p in top.url_patterns:
-                route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern))
-                if route != "openapi.json":
-                    routes.add("/" + route)
+    for p in api.url_patterns:
+        if p.name == "not_found":
+            continue
+        assert getattr(p.callback, "api_operations", None), f"{p.pattern} declares no operation"
+        routes.add("/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern)))
     assert routes == set(spec["paths"])
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"validity": "bogus"}, "可选值：in_force、expired、repealed、amended"),
+        ({"subject": "bogus"}, "未知的主题分类：bogus"),
+        ({"genre": "bogus"}, "未知的体裁分类：bogus"),
+        ({"agency": "bogus"}, "未知的机关代码：bogus（见 GET /agencies）"),
+        ({"page_size": "1000"}, "须为 1 至 100 之间的整数"),
+        ({"page_size": "abc"}, "须为 1 至 100 之间的整数"),
+        ({"year": "1800"}, "须为 1900 至 2100 之间的整数"),
+    ],
+)
+def test_unknown_facet_values_and_limits_answer_400_saying_the_limit(client, corpus, params, message):
+    response = client.get("/api/v1/documents", params)
+    assert response.status_code == 400
+    (name,) = params
+    assert response.json() == {"error": f"参数 {name} 无效：{message}", "errors": {name: [message]}}
+
+
+def test_known_facet_values_still_filter(client, corpus):
+    body = client.get("/api/v1/documents", {"agency": "000014349", "validity": "in_force"}).json()
+    assert body["count"] == 2
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_everything_under_the_api_answers_json_404_included(client, settings, debug):
+    settings.DEBUG = debug
+    for path in (
+        "/api/v1/nothing-here",
+        "/api/v1/documents/",
+        "/api/v1/annual-reports/X/notayear",
+        "/api/v1/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert "openapi.json" in response.json()["error"]
+
+
+def test_an_undeclared_method_is_a_json_405_with_allow(client):
+    response = client.delete("/api/v1/documents")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "DELETE" in response.json()["error"]
+    response = client.get("/api/v1/applications")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+
+
+def test_head_works_where_get_does(client, corpus):
+    get = client.get("/api/v1/agencies/000014349")
+    head = client.head("/api/v1/agencies/000014349")
+    assert head.status_code == 200 and head.content == b""
+    assert head["Content-Length"] == str(len(get.content)) and "max-age=60" in head["Cache-Control"]
+    assert client.head("/api/v1/agencies/000000000").status_code == 404
 
 
 def test_public_api_responses_are_cacheable(client, corpus):
     response = client.get("/api/v1/documents")
     assert "max-age=60" in response["Cache-Control"]
+
+
+def test_the_docs_list_exactly_the_endpoints_that_exist(client):
+    """docs/api.md, "Endpoints (all of them)", names every operation of the document, no more."""
+    spec = client.get("/api/v1/openapi.json").json()
+    operations = {f"{method.upper()} {path[1:]}" for path, item in spec["paths"].items() for method in item}
+    text = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    section = text.split("## Endpoints (all of them)", 1)[1].split("\n## ", 1)[0]
+    assert set(re.findall(r"`((?:GET|POST|PUT|PATCH|DELETE) [^`]+)`", section)) == operations

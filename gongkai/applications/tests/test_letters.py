@@ -15,7 +15,6 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from gongkai.applications import letters
-from gongkai.applications.cjk_font import CJKFontError, _sfnt, cjk_face, cjk_font_subset, find_cjk_font
 from gongkai.applications.letters import (
     OUTCOMES,
     LetterDataError,
@@ -28,6 +27,7 @@ from gongkai.applications.letters import (
     render_letter,
     sample_context,
 )
+from gongkai.core.files.cjk_font import CJKFontError, _sfnt, cjk_face, cjk_font_subset, find_cjk_font
 
 REG = "《中华人民共和国政府信息公开条例》"
 RECONSIDERATION_FIRST = "您应当先向江州市人民政府（地址：江州市滨江区人民路1号市民中心）申请行政复议"
@@ -149,7 +149,8 @@ def test_every_other_outcome_offers_reconsideration_or_a_suit_with_both_named(ou
 def test_a_partial_disclosure_requires_reconsideration_first_for_the_part_refused_only():
     text = reply("partially_disclosed").text()
     assert (
-        "如对本答复中不予公开部分的决定不服，根据《中华人民共和国行政复议法》第二十三条的规定，" + RECONSIDERATION_FIRST
+        "如对本答复中不予公开部分的决定不服，根据《中华人民共和国行政复议法》第二十三条的规定，"
+        + RECONSIDERATION_FIRST
     ) in text
     assert "对本答复的其他内容不服，" + EITHER in text
 
@@ -234,7 +235,9 @@ def test_the_third_party_is_not_told_who_applied():
 
 def test_the_third_party_told_of_disclosure_gets_the_either_remedy():
     text = render_letter(LetterKind.THIRD_PARTY_DECISION_NOTICE, sample_context()).text()
-    assert "决定予以公开" in text and "6个月内直接向江州市滨江区人民法院（地址：江州市滨江区法院路8号）" in text
+    assert (
+        "决定予以公开" in text and "6个月内直接向江州市滨江区人民法院（地址：江州市滨江区法院路8号）" in text
+    )
 
 
 def test_correction_notice_lists_items_period_and_consequence():
