@@ -1,9 +1,20 @@
 """Test-wide fixtures: every test gets its own search index and media directory; `full_disk`
-puts MEDIA_ROOT on a nearly full tmpfs for the disk-full tests."""
+puts MEDIA_ROOT on a nearly full tmpfs for the disk-full tests.
+
+In parallel (`make test PYTEST_XDIST="-n auto --dist loadfile"`) nothing else is shared between
+workers: pytest-django gives each worker its own test database (the SQLite file or
+GONGKAI_TEST_DB_NAME with `_gw0`, `_gw1`… appended), and with it its own job-lock files and
+PostgreSQL advisory locks; live servers and the two-node test take free ports; the Redis tests
+(GONGKAI_TEST_REDIS_URL) count under addresses of their own; subprocesses get a GONGKAI_DATA_DIR
+under their test's tmp_path. Not yet solved: a transactional test's flush empties what migrations
+seeded for the tests after it on its worker (see the Makefile)."""
 
 import subprocess
 
 import pytest
+
+# The one Chromium fixture set for every browser test (browser, page, phone, new_page).
+pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ COMMANDS = {
     "import-documents": "import_documents",
     "import-applications": "import_applications",
     "import-powers": "import_powers",
+    "import-key-areas": "import_key_areas",
     "search": "search",
     "reindex": "reindex",
     "createsuperuser": "createsuperuser",
@@ -49,6 +50,8 @@ commands:
                                import historical applications and their cases
   import-powers FILE.jsonl --agency CODE [--dry-run] [--json]
                                load or update an agency's power list (权力清单)
+  import-key-areas [FILE.json] [--json]
+                               load or update the key areas' standard catalogues (重点领域)
   search QUERY [--agency CODE] [--subject S] [--genre G] [--year Y] [--validity V]
                [--sort relevance|date] [--limit N] [--json]
   reindex [--pending]          rebuild the search index from the database
@@ -65,6 +68,10 @@ commands:
                                package an agency's disclosed documents for reading points
   annual-report --agency CODE --year YYYY [--format json|html|pdf|docx|xlsx] [-o FILE]
                                an agency's annual report generated from its records
+  annual-report check FILE.json [--previous FILE.json] [--json]
+                               check a report as published anywhere (blank cells allowed)
+  annual-report import FILE.json --agency CODE --year YYYY
+                               store a report published before the platform (read-only)
   purge-personal-data [--dry-run] [--before DATE] [--json]
                                anonymise records older than the retention period (cron)
   backup -o FILE.tar [--json]  archive the database and uploaded files (search index excluded)
@@ -77,6 +84,7 @@ Run `gongkai COMMAND --help` for a command's options.
 
 
 def _schema_is_current() -> bool:
+    # Django is imported after main() has set DJANGO_SETTINGS_MODULE; `gongkai --help` loads none of it.
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -94,13 +102,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"gongkai: unknown command {name!r}\n{USAGE}")
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    # Django only now that its settings module is named (and not at all for the usage text).
     import django
     from django.core.management import CommandError, load_command_class
     from django.core.management.base import SystemCheckError
     from django.db import OperationalError
 
     django.setup()
-    if name not in NO_SCHEMA_CHECK and "--help" not in argv and "-h" not in argv:
+    # `annual-report check` reads a file only; it must work before any database exists.
+    reads_a_file_only = argv[:2] == ["annual-report", "check"]
+    if name not in NO_SCHEMA_CHECK and not reads_a_file_only and "--help" not in argv and "-h" not in argv:
         try:
             current = _schema_is_current()
         except OperationalError as exc:
@@ -115,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if module == "createsuperuser":
         app = "django.contrib.auth"
     if app is None:
-        from django.core.management import get_commands
+        from django.core.management import get_commands  # after django.setup(), as above
 
         app = get_commands()[module]
     command = load_command_class(app, module)

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "gongkai.assessment",
     "gongkai.complaints",
     "gongkai.powers",
+    "gongkai.keyareas",
+    "gongkai.consultations",
+    "gongkai.questions",
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",
@@ -182,6 +185,11 @@ if os.environ.get("GONGKAI_REDIS_URL"):
             "KEY_PREFIX": "gongkai",
         }
     }
+# Public pages (core/pagecache.py): Cache-Control max-age for browsers and proxies, and how long
+# the server keeps its copy of a page or search result (each audited change invalidates them
+# all at once; 0 turns the server-side copy off).
+GONGKAI_PUBLIC_MAX_AGE = int(os.environ.get("GONGKAI_PUBLIC_MAX_AGE", 60))
+GONGKAI_PAGE_CACHE_SECONDS = int(os.environ.get("GONGKAI_PAGE_CACHE_SECONDS", 300))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Mail (`gongkai remind`, and the e-mail that delivers a notice to an online applicant) uses
 # Django's EMAIL_* settings; a mail server that does not answer must not hold a request (and the

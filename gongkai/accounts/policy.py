@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gongkai.agencies.models import StaffRole
+from gongkai.agencies.access import holds_role
 
 from .models import PasswordRecord
 
@@ -29,7 +29,7 @@ def is_staff_member(user) -> bool:
     """True for a signed-in, active user who holds at least one staff role or is a superuser."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or StaffRole.objects.filter(user=user).exists()
+    return user.is_superuser or holds_role(user)
 
 
 def counts_as_staff(user) -> bool:

@@ -16,6 +16,8 @@ def validate_agency_code(value: str) -> None:
 
 
 class AgencyLevel(models.TextChoices):
+    # The State Council, its departments and the other central state organs (the NPC).
+    NATIONAL = "national", _("国家级")
     PROVINCE = "province", _("省级")
     CITY = "city", _("市级")
     COUNTY = "county", _("县（区）级")
@@ -122,8 +124,12 @@ class Agency(models.Model):
         """Who hears a reconsideration under the 2023 Reconsideration Law, by its rule, for a
         suggestion only (the agency confirms it): a vertically led agency, its superior agency
         (Art. 27); a department or unit, the people's government at its level (Art. 24(1)(1), (4));
-        a government, the government above it (Art. 24(1)(2)); a province, itself (Art. 24(2))."""
+        a government, the government above it (Art. 24(1)(2)); a province, itself (Art. 24(2));
+        a national agency, itself (Art. 25(1))."""
         parent = self.parent
+        if self.level == AgencyLevel.NATIONAL and not self.vertically_led:
+            # Art. 25(1): a State Council department hears reconsiderations of its own acts.
+            return self.name
         if self.vertically_led:
             return parent.name if parent else ""
         if self.level in GOVERNMENT_LEVELS:
@@ -216,3 +222,32 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class GuideText(models.Model):
+    """What the office writes into its disclosure guide (公开指南, Art. 12) beyond its contact
+    details: what the agency discloses proactively (scope and categories, e.g. the Art. 20 list)
+    and its other channels (WeChat account, hotline). Every save is a new version; the newest is
+    the one the guide shows, the older ones are the guide's version history. Written only by
+    services.guide_text_update."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="guide_texts")
+    version = models.PositiveIntegerField(_("版本"))
+    proactive_scope = models.TextField(_("主动公开的范围和类别"), blank=True)
+    wechat = models.CharField(_("政务微信公众号"), max_length=100, blank=True)
+    hotline = models.CharField(_("咨询热线"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("保存时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("公开指南内容")
+        verbose_name_plural = _("公开指南内容")
+        ordering = ["agency", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "version"], name="unique_guide_text_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · v{self.version}"

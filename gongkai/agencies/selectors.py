@@ -8,7 +8,7 @@ from django.db.models.functions import Cast
 
 from gongkai.core.models import AuditEvent
 
-from .models import Agency, DisclosureOffice, ReadingPoint
+from .models import Agency, DisclosureOffice, GuideText, ReadingPoint
 from .services import GUIDE_REVIEW_ACTIONS, GUIDE_REVIEW_KEY
 
 
@@ -59,3 +59,9 @@ def public_contact_values() -> frozenset[str]:
         values.update(row)
     values.discard("")
     return frozenset(values)
+
+
+def guide_text_versions(agency) -> list:
+    """The versions of what the office wrote into its guide (proactive disclosure, channels),
+    newest first: the first is the one the guide shows."""
+    return list(GuideText.objects.filter(agency=agency).select_related("created_by").order_by("-version"))

@@ -14,17 +14,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.core import services as core_services
 from gongkai.core.audit import audit_record
 
 from .access import has_role
-from .models import Agency, AgencyLevel, DisclosureOffice, ReadingPoint, Role, StaffRole, validate_agency_code
+from .models import (
+    Agency,
+    AgencyLevel,
+    DisclosureOffice,
+    GuideText,
+    ReadingPoint,
+    Role,
+    StaffRole,
+    validate_agency_code,
+)
 
 
 class AgencyError(Exception):
     """A user error in a directory action; the message says what to fix."""
 
 
-class NotPermitted(AgencyError):
+class NotPermitted(AgencyError, core_services.NotPermitted):
     """The actor may not do this with this agency."""
 
 
@@ -227,8 +237,7 @@ def can_manage_guide(user, agency: Agency) -> bool:
 
 
 def _require_guide_keeper(actor, agency: Agency) -> None:
-    if not can_manage_guide(actor, agency):
-        raise NotPermitted(_("您无权维护该机关的公开指南。"))
+    core_services.require(can_manage_guide(actor, agency), NotPermitted, _("您无权维护该机关的公开指南。"))
 
 
 @transaction.atomic
@@ -352,3 +361,41 @@ def staff_role_grant(*, user, agency: Agency, role: str, actor=None) -> tuple[St
             after={"user": user.get_username(), "agency": agency.code, "role": role},
         )
     return grant, created
+
+
+GUIDE_TEXT_FIELDS = ("proactive_scope", "wechat", "hotline")
+
+
+@transaction.atomic
+def guide_text_update(*, agency: Agency, proactive_scope: str, wechat: str = "", hotline: str = "", actor):
+    """The office writes what its guide says the agency discloses proactively and its other
+    channels (WeChat account, hotline): a new version of the guide's text, the older ones kept
+    as its history. Saving what is already current writes nothing."""
+    _require_guide_keeper(actor, agency)
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()  # one version number at a time
+    values = {
+        "proactive_scope": proactive_scope.strip(),
+        "wechat": wechat.strip(),
+        "hotline": hotline.strip(),
+    }
+    current = GuideText.objects.filter(agency=agency).order_by("-version").first()
+    before = {f: getattr(current, f) for f in GUIDE_TEXT_FIELDS} if current else None
+    if before == values:
+        return current
+    row = GuideText(
+        agency=agency, version=(current.version + 1) if current else 1, created_at=timezone.now(),
+        created_by=actor if getattr(actor, "pk", None) else None, **values,
+    )  # fmt: skip
+    try:
+        row.full_clean(exclude=["agency", "created_by"])
+    except ValidationError as exc:
+        raise AgencyError("；".join(m for msgs in exc.message_dict.values() for m in msgs)) from exc
+    row.save()
+    audit_record(
+        actor=actor,
+        action="guide_text_update",
+        obj=agency,
+        before=before,
+        after={**values, "version": row.version},
+    )
+    return row

@@ -61,6 +61,9 @@ does not allow at that point (an event before the receipt, a second receipt or c
 request, a correction received or a fee paid with none asked for, a consultation ended that was
 not started, an extension over the limit or too late), an event dated after ``today`` or a
 field an event does not use raises ``ClockError`` with a message in Chinese.
+
+Kept as one module on purpose (over 500 lines): its rules interact (pauses, extensions, the
+applicant's periods) and read as one text beside the articles they apply.
 """
 
 from dataclasses import dataclass, field

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from gongkai.agencies.models import DisclosureOffice
 from gongkai.agencies.selectors import public_contact_values
 from gongkai.core.scan import scan_text
 from gongkai.core.scan.findings import Confidence, Kind
@@ -128,8 +129,6 @@ def refusal_message(findings: Sequence[LetterFinding], *, confirmable: bool = Tr
 def public_values(application: Application) -> list[str]:
     """Bodies' contact details a letter of ``application`` names: the agency's reconsideration
     body and court with their addresses, its disclosure office, the other agency of a transfer."""
-    from gongkai.agencies.models import DisclosureOffice
-
     agency = application.agency
     office = DisclosureOffice.objects.filter(agency=agency).first()
     values = [

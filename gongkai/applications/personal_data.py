@@ -19,7 +19,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from gongkai.agencies.models import Role, StaffRole
+from gongkai.agencies.access import roles_at
+from gongkai.agencies.models import Role
 from gongkai.core.audit import audit_record
 from gongkai.core.scan.masking import mask
 
@@ -46,9 +47,7 @@ def may_reveal(user, application: Application) -> bool:
     """Whether ``user`` handles ``application`` and so may reveal its applicant's data."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    roles = set(
-        StaffRole.objects.filter(user=user, agency_id=application.agency_id).values_list("role", flat=True)
-    )
+    roles = roles_at(user, application.agency_id)
     if Role.OFFICE_HEAD in roles:
         return True
     if Role.CLERK not in roles:

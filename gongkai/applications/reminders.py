@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from gongkai.agencies.models import Role, StaffRole
+from gongkai.agencies.access import staff_by_agency
+from gongkai.agencies.models import Role
 
 from . import services
 from .models import Application
@@ -46,9 +47,7 @@ def due_for_staff(*, days: int, today=None) -> dict[int, list[Application]]:
         .select_related("agency")
         .order_by("reply_due_on")
     )
-    clerks = defaultdict(set)
-    for user_id, agency_id in StaffRole.objects.filter(role=Role.CLERK).values_list("user_id", "agency_id"):
-        clerks[agency_id].add(user_id)
+    clerks = defaultdict(set, staff_by_agency(Role.CLERK))
     out: dict[int, list[Application]] = defaultdict(list)
     for application in due:
         for user_id in (

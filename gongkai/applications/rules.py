@@ -5,6 +5,8 @@ group, and the states of an application. The clock is in clock.py, fees in fees.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.grounds import Ground
+
 
 class ApplicantType(models.TextChoices):
     """The columns of the annual report's Table 2."""
@@ -81,14 +83,40 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("其他处理：其他")
 
 
-OUTCOME_GROUP = {
-    **dict.fromkeys([Outcome.DISCLOSED], "disclosed"),
-    **dict.fromkeys([Outcome.PARTIALLY_DISCLOSED], "partially_disclosed"),
-    **{o: "withheld" for o in Outcome if o.value.startswith("withheld_")},
-    **{o: "unavailable" for o in Outcome if o.value.startswith("unavailable_")},
-    **{o: "unprocessed" for o in Outcome if o.value.startswith("unprocessed_")},
-    **{o: "other_handling" for o in Outcome if o.value.startswith("other")},
+# Each refusal to disclose (不予公开) is one ground of the shared vocabulary (core/grounds.py):
+# the outcome codes stay those of interfaces.md and Table 2, the ground is what they mean.
+WITHHELD_GROUND: dict[str, Ground] = {
+    Outcome.WITHHELD_STATE_SECRET: Ground.STATE_SECRET,
+    Outcome.WITHHELD_LAW: Ground.PROHIBITED_BY_LAW,
+    Outcome.WITHHELD_SECURITY: Ground.SECURITY_STABILITY,
+    Outcome.WITHHELD_THIRD_PARTY: Ground.THIRD_PARTY,
+    Outcome.WITHHELD_INTERNAL: Ground.INTERNAL_AFFAIRS,
+    Outcome.WITHHELD_PROCESS: Ground.PROCESS_INFO,
+    Outcome.WITHHELD_ENFORCEMENT: Ground.ENFORCEMENT_FILE,
+    Outcome.WITHHELD_INQUIRY: Ground.INQUIRY_MATTER,
 }
+GROUND_OUTCOME: dict[str, str] = {ground: outcome for outcome, ground in WITHHELD_GROUND.items()}
+
+# The groups of Table 2, section 三 (the report's subtotals), each outcome in exactly one.
+OUTCOME_GROUPS: dict[str, tuple[str, ...]] = {
+    "disclosed": (Outcome.DISCLOSED,),
+    "partially_disclosed": (Outcome.PARTIALLY_DISCLOSED,),
+    "withheld": tuple(WITHHELD_GROUND),
+    "unavailable": (
+        Outcome.UNAVAILABLE_NOT_HELD,
+        Outcome.UNAVAILABLE_NEEDS_CREATION,
+        Outcome.UNAVAILABLE_UNCLEAR,
+    ),
+    "unprocessed": (
+        Outcome.UNPROCESSED_PETITION,
+        Outcome.UNPROCESSED_REPEAT,
+        Outcome.UNPROCESSED_PUBLICATION,
+        Outcome.UNPROCESSED_EXCESSIVE,
+        Outcome.UNPROCESSED_CONFIRMATION,
+    ),
+    "other_handling": (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID, Outcome.OTHER),
+}
+OUTCOME_GROUP = {outcome: group for group, outcomes in OUTCOME_GROUPS.items() for outcome in outcomes}
 # Outcomes adverse to the applicant: the reply names the remedies, reconsideration first.
 ADVERSE = {o for o, group in OUTCOME_GROUP.items() if group != "disclosed"}
 # Outcomes the applicant's inaction causes; closed by the clock, not decided.
@@ -134,5 +162,47 @@ def next_state(state: str, event: str) -> str | None:
 PERSONAL_DATA_GROUND = "personal_data"
 REDACTION_GROUNDS = [
     (PERSONAL_DATA_GROUND, _("个人信息")),
-    *((value, label) for value, label in Outcome.choices if value.startswith("withheld_")),
+    *((outcome.value, outcome.label) for outcome in WITHHELD_GROUND),
 ]
+
+
+# --- letters as drafts (issue 18 item 2) ----------------------------------------------------
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿待签发")
+    SIGNED = "signed", _("已签发")
+    VOID = "void", _("已作废")
+
+
+LETTER_TRANSITIONS = {
+    (LetterStatus.DRAFT, "edit"): LetterStatus.DRAFT,
+    (LetterStatus.DRAFT, "sign"): LetterStatus.SIGNED,  # the last sign-off numbers it
+    (LetterStatus.DRAFT, "void"): LetterStatus.VOID,  # never numbered: nothing in the register
+    (LetterStatus.SIGNED, "void"): LetterStatus.VOID,  # keeps its number in the register
+}
+
+
+def next_letter_status(status: str, event: str) -> str | None:
+    return LETTER_TRANSITIONS.get((status, event))
+
+
+# Who signs a letter off before it is numbered and issued, in order (roles of
+# agencies.models.Role; "reviewer" is the 法制审核). The regulation names no internal sign-off,
+# so the law's default is none: a letter is signed and numbered when it is made, as before.
+# The one exception the law itself makes is the extension (Art. 33(2): "经政府信息公开工作机构
+# 负责人同意"): a clerk's proposal waits for the office head. An agency's practice goes in the
+# setting GONGKAI_LETTER_SIGNOFF, keyed "kind:outcome", "kind:outcome group" or "kind" (first
+# match wins), e.g. {"reply": ["office_head"], "reply:withheld": ["office_head", "reviewer",
+# "leader"], "reply:partially_disclosed": ["office_head", "reviewer", "leader"]}.
+LETTER_SIGNOFF_DEFAULT: dict[str, list[str]] = {}
+EXTENSION_PROPOSAL_SIGNOFF = ["office_head"]
+
+
+def signoff_steps(kind: str, outcome: str = "", config: dict | None = None) -> list[str]:
+    """The roles that sign a letter of ``kind`` (and ``outcome``) off, in order."""
+    config = LETTER_SIGNOFF_DEFAULT if config is None else config
+    for key in (f"{kind}:{outcome}", f"{kind}:{OUTCOME_GROUP.get(outcome, '')}", kind):
+        if key in config:
+            return list(config[key])
+    return []

@@ -3,33 +3,20 @@ not one per agency), read from the apps that record them."""
 
 from datetime import date
 
-from django.apps import apps
 from django.db.models import Count, F, Max, Q, Sum
 
+from gongkai.agencies.models import Agency
 from gongkai.agencies.selectors import guide_reviews_as_of
 from gongkai.applications.models import Application, RemedyCase
 from gongkai.applications.rules import OPEN_STATES
 from gongkai.catalogue.models import Document
+from gongkai.complaints.selectors import upheld_counts
+from gongkai.consultations.selectors import consultation_statistics
+from gongkai.keyareas.selectors import compliance
 from gongkai.publishing.models import TimelinessFigure
+from gongkai.questions.selectors import question_statistics
 
 from .scoring import AgencyFacts, Period
-
-COMPLAINTS_APP = "gongkai.complaints"
-
-
-def _upheld_counts_selector():
-    """``gongkai.complaints.selectors.upheld_counts(agency_ids=, start=, end=) -> {agency id: n}``
-    when the complaints app is installed and records whether a complaint was upheld; else None
-    (the indicator is then left out). Its own selector, never a reach into its models."""
-    if not apps.is_installed(COMPLAINTS_APP):
-        return None
-    from importlib import import_module
-
-    return getattr(import_module(f"{COMPLAINTS_APP}.selectors"), "upheld_counts", None)
-
-
-def complaints_tracked() -> bool:
-    return _upheld_counts_selector() is not None
 
 
 def facts_for(agency_ids: list[int], period: Period, *, today: date) -> dict[int, AgencyFacts]:
@@ -87,9 +74,38 @@ def facts_for(agency_ids: list[int], period: Period, *, today: date) -> dict[int
     for pk, reviewed in guide_reviews_as_of(agency_ids, end).items():
         facts[pk].guide_reviewed_on = reviewed
 
-    upheld_counts = _upheld_counts_selector()
-    if upheld_counts is not None:
-        upheld = upheld_counts(agency_ids=agency_ids, start=period.start, end=end)
-        for pk in agency_ids:
-            facts[pk].complaints_upheld = upheld.get(pk, 0)
+    # Complaints found upheld: the complaints app's own selector, never a reach into its models.
+    upheld = upheld_counts(agency_ids=agency_ids, start=period.start, end=end)
+    for pk in agency_ids:
+        facts[pk].complaints_upheld = upheld.get(pk, 0)
+
+    _participation_facts(facts, agency_ids, period, end)
     return facts
+
+
+def _participation_facts(
+    facts: dict[int, AgencyFacts], agency_ids: list[int], period: Period, end: date
+) -> None:
+    """Key-area compliance, consultations and questions, through those apps' selectors.
+
+    Key areas: owed disclosures due in the period's year, with their status as of ``end`` (one
+    query; what falls due after ``end`` is still open and not counted). Consultations and
+    questions: the apps' statistics per agency (two short queries per agency; the agencies an
+    authority assesses are a handful)."""
+    for row in compliance(Agency.objects.filter(pk__in=agency_ids), today=end, year=period.year):
+        f = facts[row.agency.pk]
+        f.keyarea_in_time += row.figures.in_time
+        f.keyarea_late += row.figures.late
+        f.keyarea_missing += row.figures.missing
+    for pk in agency_ids:
+        f = facts[pk]
+        c = consultation_statistics(agency_ids=[pk], start=period.start, end=end)
+        f.consultations, f.consultation_comments = c.consultations, c.comments
+        f.consultation_adopted = c.adopted + c.partly_adopted
+        f.consultation_not_adopted = c.not_adopted
+        q = question_statistics(agency_ids=[pk], start=period.start, end=end)
+        f.questions, f.questions_answered, f.questions_answered_on_time = (
+            q.questions,
+            q.answered,
+            q.answered_on_time,
+        )

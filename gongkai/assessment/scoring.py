@@ -12,12 +12,22 @@ Formulas (``target`` is the indicator's configured target; defaults in DEFAULT_T
 - reversed: ``max(0, 100 - target * n)``, n = reconsideration or litigation cases decided in the
   period with the result corrected (纠正); ``target`` = points deducted per case.
 - catalogue_current: days from the last publication to the period's end (or today, if
-  earlier): 100 up to ``target`` days, falling linearly to 0 at twice ``target``; never published: 0.
+  earlier): 100 up to ``target`` days, falling linearly to 0 at twice ``target``; nothing public
+  by then: 不适用 (None), not 0 (an agency with no catalogue yet is not comparable on freshness).
 - guide_current: days from the last review of the disclosure guide's office details (edited or
   confirmed accurate, on or before the period's end) to the period's end (or today, if earlier),
   same scale as catalogue_current; never reviewed, not known to have been reviewed by then, or
   no disclosure office: 0.
 - complaints_upheld: ``max(0, 100 - target * n)``, n = complaints upheld in the period.
+- keyarea_on_time: share of owed key-area disclosures (重点领域, keyareas.selectors) due in the
+  period's year up to the period's end that were published in time, against those in time, late or
+  still missing; same scale as publication_on_time. Nothing owed: None.
+- consultation_adoption: share of the comment groups decided on consultations opened in the period
+  that were adopted in full or in part (consultations.selectors.consultation_statistics); same
+  scale. No group decided: None.
+- question_on_time: share of the questions received in the period (网上咨询) and answered that were
+  answered by their due date (questions.selectors.question_statistics); same scale. None answered:
+  None (unanswered overdue questions are listed in the workbench).
 - manual: the score entered by the assessor (0-100).
 
 An indicator without data (nothing published, no reply due, no manual score yet, complaints not
@@ -41,6 +51,9 @@ class IndicatorKey(models.TextChoices):
     CATALOGUE_CURRENT = "catalogue_current", _("目录更新及时")
     COMPLAINTS_UPHELD = "complaints_upheld", _("举报属实件数")
     GUIDE_CURRENT = "guide_current", _("公开指南及时更新")
+    KEYAREA_ON_TIME = "keyarea_on_time", _("重点领域按时公开率")
+    CONSULTATION_ADOPTION = "consultation_adoption", _("征求意见采纳率")
+    QUESTION_ON_TIME = "question_on_time", _("网上咨询按时答复率")
     MANUAL = "manual", _("人工评分")
 
 
@@ -52,6 +65,9 @@ DEFAULT_TARGETS = {
     IndicatorKey.CATALOGUE_CURRENT: Decimal(30),
     IndicatorKey.COMPLAINTS_UPHELD: Decimal(20),
     IndicatorKey.GUIDE_CURRENT: Decimal(365),
+    IndicatorKey.KEYAREA_ON_TIME: Decimal(100),
+    IndicatorKey.CONSULTATION_ADOPTION: Decimal(100),
+    IndicatorKey.QUESTION_ON_TIME: Decimal(100),
     IndicatorKey.MANUAL: Decimal(100),
 }
 
@@ -112,6 +128,16 @@ class AgencyFacts:
     last_published_on: date | None = None
     complaints_upheld: int | None = None  # None: complaints are not tracked on this platform
     guide_reviewed_on: date | None = None  # the last review on or before the period's end
+    keyarea_in_time: int = 0  # owed key-area disclosures published in time
+    keyarea_late: int = 0
+    keyarea_missing: int = 0  # due and not (publicly) published
+    consultations: int = 0  # drafts opened for comment in the period
+    consultation_comments: int = 0
+    consultation_adopted: int = 0  # comment groups adopted in full or in part
+    consultation_not_adopted: int = 0
+    questions: int = 0  # questions received in the period
+    questions_answered: int = 0
+    questions_answered_on_time: int = 0
 
 
 def _rate_score(good: int, bad: int, target: Decimal) -> float | None:
@@ -127,9 +153,11 @@ def _deduction_score(count: int | None, per_case: Decimal) -> float | None:
     return float(max(Decimal(0), Decimal(100) - per_case * count))
 
 
-def _freshness_score(last: date | None, as_of: date, target: Decimal) -> float:
+def _freshness_score(
+    last: date | None, as_of: date, target: Decimal, *, never: float | None = 0.0
+) -> float | None:
     if last is None:
-        return 0.0
+        return never
     days = Decimal(max(0, (as_of - last).days))
     if days <= target:
         return 100.0
@@ -159,9 +187,16 @@ def indicator_score(
     elif key == IndicatorKey.COMPLAINTS_UPHELD:
         score = _deduction_score(facts.complaints_upheld, target)
     elif key == IndicatorKey.CATALOGUE_CURRENT:
-        score = _freshness_score(facts.last_published_on, _as_of(period, today), target)
+        score = _freshness_score(facts.last_published_on, _as_of(period, today), target, never=None)
     elif key == IndicatorKey.GUIDE_CURRENT:
         score = _freshness_score(facts.guide_reviewed_on, _as_of(period, today), target)
+    elif key == IndicatorKey.KEYAREA_ON_TIME:
+        score = _rate_score(facts.keyarea_in_time, facts.keyarea_late + facts.keyarea_missing, target)
+    elif key == IndicatorKey.CONSULTATION_ADOPTION:
+        score = _rate_score(facts.consultation_adopted, facts.consultation_not_adopted, target)
+    elif key == IndicatorKey.QUESTION_ON_TIME:
+        answered, on_time = facts.questions_answered, facts.questions_answered_on_time
+        score = _rate_score(on_time, answered - on_time, target)
     elif key == IndicatorKey.MANUAL:
         score = None if manual is None else float(max(Decimal(0), min(Decimal(100), Decimal(manual))))
     else:

@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import Count
 
-from gongkai.agencies.models import Agency, StaffRole
+from gongkai.agencies.access import agencies_where
+from gongkai.agencies.models import Agency
 
 from .models import AssessmentResult, Evaluation, Scheme
 from .scoring import DEFAULT_TARGETS, IndicatorKey
@@ -18,7 +19,7 @@ def authorities_for(user) -> list[Agency]:
         return []
     if user.is_superuser:
         return list(Agency.objects.active().filter(parent__isnull=True))
-    ids = StaffRole.objects.filter(user=user, role__in=ASSESSOR_ROLES).values("agency_id")
+    ids = agencies_where(user, *ASSESSOR_ROLES)
     return list(Agency.objects.filter(pk__in=ids).order_by("path"))
 
 

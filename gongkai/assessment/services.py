@@ -18,6 +18,7 @@ from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency, Role
 from gongkai.applications.models import Application
 from gongkai.applications.rules import ApplicationState
+from gongkai.core import services as core_services
 from gongkai.core.audit import audit_record
 
 from .facts import facts_for
@@ -36,7 +37,7 @@ class AssessmentError(Exception):
     """A refusal with a message for the person who asked."""
 
 
-class NotPermitted(AssessmentError):
+class NotPermitted(AssessmentError, core_services.NotPermitted):
     pass
 
 
@@ -49,8 +50,7 @@ class RatedTooOften(EvaluationError):
 
 
 def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted(_("您没有办理此事项的权限。"))
+    core_services.require(allowed, NotPermitted)
 
 
 def can_assess(user, authority: Agency) -> bool:

@@ -12,14 +12,14 @@ one (security.md), so templates and the API need no second filter.
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from gongkai.agencies.access import agencies_in_scope
-from gongkai.agencies.models import StaffRole
+from gongkai.agencies.access import agencies_in_scope, holds_role_at
 from gongkai.core.retention import ANONYMISED
 from gongkai.core.scan.masking import mask
 
@@ -73,9 +73,7 @@ def complaint_for_staff(user, pk: int) -> Complaint:
 
 def is_routed_staff(user, complaint: Complaint) -> bool:
     """Staff of the routed agency itself (any role) see the complainant in full."""
-    return (
-        user.is_authenticated and StaffRole.objects.filter(user=user, agency=complaint.routed_to_id).exists()
-    )
+    return holds_role_at(user, complaint.routed_to_id)
 
 
 def is_overdue(complaint: Complaint, today: date) -> bool:
@@ -204,9 +202,6 @@ def as_public(complaints) -> list[PublicAnswer]:
 def upheld_counts(*, agency_ids, start: date, end: date) -> dict[int, int]:
     """Complaints about each agency found upheld (查实) and answered from ``start`` to ``end``
     (inclusive), for assessment."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
     tz = ZoneInfo("Asia/Shanghai")
     rows = (
         Complaint.objects.filter(

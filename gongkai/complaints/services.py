@@ -14,11 +14,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.agencies.models import Agency, Role, StaffRole
+from gongkai.agencies.access import holds_role_at
+from gongkai.agencies.models import Agency, Role
+from gongkai.core import services as core_services
 from gongkai.core.audit import audit_record
 from gongkai.core.calendar import WorkdayResult
 from gongkai.core.calendar_store import workday_add
-from gongkai.core.query_codes import query_code_check, query_code_hash, query_code_miss
+from gongkai.core.query_codes import query_code_hash
 from gongkai.core.scan.engine import scan_text
 from gongkai.core.scan.findings import Confidence
 
@@ -39,11 +41,11 @@ class ComplaintError(Exception):
     """A refusal with a message for the person who asked."""
 
 
-class NotPermitted(ComplaintError):
+class NotPermitted(ComplaintError, core_services.NotPermitted):
     pass
 
 
-class Conflict(ComplaintError):
+class Conflict(ComplaintError, core_services.Conflict):
     pass
 
 
@@ -80,42 +82,31 @@ def can_act(user, complaint: Complaint) -> bool:
     supervisor higher up reads but does not act; the routed agency answers (Art. 51)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return StaffRole.objects.filter(
-        user=user, agency_id=complaint.routed_to_id, role__in=ACTING_ROLES
-    ).exists()
+    return holds_role_at(user, complaint.routed_to_id, *ACTING_ROLES)
 
 
 def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted(_("您没有办理此事项的权限。"))
+    core_services.require(allowed, NotPermitted)
 
 
 def _transition(complaint: Complaint, event: str) -> str:
-    state = next_state(complaint.kind, complaint.state, event)
-    if state is None:
-        if event == "answer" and complaint.state == State.RECEIVED:
-            raise ComplaintError(_("举报投诉须先调查处理，再作答复（《条例》第五十一条）。"))
-        raise ComplaintError(
-            _("当前状态为“%(state)s”，不能进行此操作。") % {"state": complaint.get_state_display()}
-        )
-    return state
+    allowed = next_state(complaint.kind, complaint.state, event) is not None
+    if not allowed and event == "answer" and complaint.state == State.RECEIVED:
+        raise ComplaintError(_("举报投诉须先调查处理，再作答复（《条例》第五十一条）。"))
+    return core_services.transition(
+        complaint, lambda state, ev: next_state(complaint.kind, state, ev), event, ComplaintError
+    )
 
 
 def _lock(complaint: Complaint, expected_version: int | None = None) -> Complaint:
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(_("该事项已被他人处理或修改，请刷新页面后查看最新状态。"))
-    return locked
+    return core_services.lock(complaint, expected_version, error=Conflict)
+
+
+SNAPSHOT_FIELDS = ("state", ("routed_to", "routed_to_id"), "due_on", "answered_at", "answer_public")
 
 
 def _snapshot(c: Complaint) -> dict:
-    return {
-        "state": c.state,
-        "routed_to": c.routed_to_id,
-        "due_on": c.due_on.isoformat() if c.due_on else None,
-        "answered_at": c.answered_at.isoformat() if c.answered_at else None,
-        "answer_public": c.answer_public,
-    }
+    return core_services.snapshot(c, SNAPSHOT_FIELDS)
 
 
 def _save(complaint: Complaint, actor, action: str, before: dict) -> Complaint:
@@ -218,18 +209,7 @@ def complaint_find(*, tracking_no: str, query_code: str) -> Complaint | None:
         .select_related("agency", "routed_to")
         .first()
     )
-    if complaint is None:
-        query_code_miss(query_code)  # same work either way: timing says nothing
-        return None
-    checked = query_code_check(query_code, complaint.query_code_hash)
-    if not checked.matches:
-        return None
-    if checked.upgrade:  # a hash from before the keyed HMAC: store the new form
-        Complaint.objects.filter(pk=complaint.pk, query_code_hash=complaint.query_code_hash).update(
-            query_code_hash=checked.upgrade
-        )
-        complaint.query_code_hash = checked.upgrade
-    return complaint
+    return core_services.row_for_query_code(complaint, query_code)
 
 
 # --- handling ----------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ index and verifies the audit trail's hash chain.
 The manifest also anchors the audit chain's head (newest event id and hash) outside the
 database, and each backup appends it to the anchor file too: a restore checks that the
 restored trail still holds the anchored event, and then anchors the restored head.
+
+Kept as one module on purpose (over 500 lines): backup and restore are the two halves of one
+archive format (manifest, checks) and must not disagree.
 """
 
 import hashlib

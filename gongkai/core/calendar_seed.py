@@ -23,7 +23,7 @@ def _notice_year(day: date, english_name: str) -> int:
 
 def package_notice_dicts() -> list[dict]:
     """Every year's notice in the package, in the file format, oldest first."""
-    try:
+    try:  # only `calendar seed` needs the package; without it the error says what to install
         import chinese_calendar
         from chinese_calendar import constants
     except ImportError as exc:

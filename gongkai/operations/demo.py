@@ -4,11 +4,15 @@ district with its own, a township, the State Council with the real documents of
 
 Everything is loaded through the same code paths as real data (the import functions and the
 services), so the demo exercises what users run; and loading twice changes nothing twice.
-This is the demo's composition root, the one place in ``core`` that reaches into the apps.
+This is the demo's composition root, in the operations layer above the apps it reaches into.
+
+Kept as one module on purpose (over 500 lines): it reads top to bottom as the story the demo
+tells; each app's own demo data lives in that app's demo.py.
 """
 
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +26,28 @@ from django.db import transaction
 from gongkai.agencies.importing import AgencyImportResult, import_agencies
 from gongkai.agencies.models import Agency, ReadingPoint, Role
 from gongkai.agencies.services import reading_point_upsert, staff_role_grant
+from gongkai.applications.demo import applications_demo_load
+from gongkai.assessment.demo import assessment_demo_load
 from gongkai.catalogue.importing import DocumentImportResult, import_documents
 from gongkai.catalogue.models import Document, Validity
 from gongkai.catalogue.services import document_set_validity, interpretation_link
+from gongkai.complaints.demo import complaints_demo_load
+from gongkai.consultations.demo import consultations_demo_load
 from gongkai.core.audit import audit_record
-from gongkai.core.jsonl import ImportFailed, LineError, open_jsonl
+from gongkai.core.jsonl import ImportFailed, LineError, open_jsonl, read_jsonl
+from gongkai.keyareas.demo import keyareas_demo_load
+from gongkai.powers.demo import powers_demo_load
+from gongkai.publishing.demo import SUPERVISOR, publishing_demo_load
+from gongkai.questions.demo import questions_demo_load
+from gongkai.reports.demo import reports_demo_load
 
 AGENCIES_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_agencies.jsonl"
 STATE_COUNCIL = "000014349"
+# The NPC, which adopts the resolutions on the work reports. The demo directory's codes are
+# checksummed placeholders, not registry data (the State Council's is the one on its catalogue).
+NPC = "11100000000014365X"
 CORPUS_FILE = "gov_work_reports.jsonl"
+CORPUS_SUBJECT = "综合政务"
 
 CITY = "1136990005260181XC"
 CITY_EDUCATION = "113699000661318636"
@@ -279,6 +296,7 @@ class SupervisionSummary:
     applications: int = 0  # last year's history, imported for the annual reports
     reports: int = 0
     assessment_results: int = 0
+    keyarea_projects: int = 0  # a procurement project with one late disclosure, a budget
 
 
 @dataclass
@@ -337,6 +355,71 @@ def _ensure_user(username: str, password: str, *, superuser: bool):
     return user
 
 
+# --- the reference corpus, as published on Wikisource ---------------------------------------
+
+# Wikisource's licence notes after the text ("本作品是中华人民共和国的法律…", "本作品来自…").
+_CORPUS_FOOTER_RE = re.compile(r"\n\s*本作品(?:是|来自)中华人民共和国")
+# A line cannot begin a paragraph with these, nor end one without these (a wiki link broke it).
+_NO_PARAGRAPH_START = tuple("。，、；：！？）》」』”’%％")
+_PARAGRAPH_END = tuple("。！？：；…")
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+
+
+def _ends_paragraph(line: str) -> bool:
+    core = line.rstrip("”’」』）)")
+    return line.endswith(_PARAGRAPH_END) or (core != line and core.endswith(_PARAGRAPH_END))
+
+
+def clean_corpus_text(text: str) -> str:
+    """A corpus text as the document reads: the licence footer dropped, zero-width spaces
+    removed, and the lines that Wikisource's links broke joined again (a paragraph never
+    begins with "。"); paragraphs stay separated by a blank line."""
+    text = _ZERO_WIDTH_RE.sub("", _CORPUS_FOOTER_RE.split(text, maxsplit=1)[0])
+    paragraphs: list[str] = []
+    current = ""
+    blank = True
+    for raw in text.splitlines():
+        line = raw.strip(" \t")
+        if not line.strip():
+            blank = True
+            continue
+        joins = current and (
+            line.startswith(_NO_PARAGRAPH_START) or (not blank and not _ends_paragraph(current))
+        )
+        if joins:
+            current += line
+        else:
+            if current:
+                paragraphs.append(current)
+            current = line
+        blank = False
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
+
+
+def corpus_documents(path: Path) -> dict[str, list[bytes]]:
+    """The corpus as import lines per agency: the work reports under the State Council, the
+    NPC's resolutions approving them under the NPC. Only what the record states: the year
+    (year precision) or the dated line under the title; the resolutions' year comes from the
+    session named in the title."""
+    by_agency: dict[str, list[bytes]] = {STATE_COUNCIL: [], NPC: []}
+    for _line, record in read_jsonl(open_jsonl(path)):
+        if isinstance(record, LineError):
+            raise ImportFailed([record])
+        row = {
+            "title": record["title"],
+            "content": clean_corpus_text(record["content"]),
+            "url": record["url"],
+            "subject": CORPUS_SUBJECT,
+        }
+        if record.get("year"):
+            row["year"] = record["year"]
+        agency = NPC if "全国人民代表大会" in record["title"] and not record.get("year") else STATE_COUNCIL
+        by_agency[agency].append(json.dumps(row, ensure_ascii=False).encode())
+    return by_agency
+
+
 def _documents_of(agency: Agency) -> list[bytes]:
     return [json.dumps(row, ensure_ascii=False).encode() for row in DEMO_DOCUMENTS[agency.code]]
 
@@ -362,8 +445,6 @@ def _logins(password_for) -> list[DemoLogin]:
         user = _ensure_user(username, pw := password_for(), superuser=False)
         staff_role_grant(user=user, agency=agencies[code], role=Role.ADMINISTRATOR)
         logins.append(DemoLogin(username, pw, agencies[code].name, str(Role.ADMINISTRATOR.label)))
-    from gongkai.publishing.demo import publishing_demo_load
-
     team = publishing_demo_load(
         education=agencies[CITY_EDUCATION],
         city=agencies[CITY],
@@ -371,8 +452,6 @@ def _logins(password_for) -> list[DemoLogin]:
         password_for=password_for,
     )
     logins.extend(DemoLogin(*row) for row in team)
-    from gongkai.applications.demo import applications_demo_load
-
     applications_demo_load(
         education=agencies[CITY_EDUCATION], clerk_username="jy-clerk", head_username="jy-office"
     )
@@ -382,12 +461,6 @@ def _logins(password_for) -> list[DemoLogin]:
 def _supervision(password_for) -> tuple[list[DemoLogin], SupervisionSummary]:
     """Complaints, power lists, last year's annual reports and the assessment, in that order:
     the reports count the power lists' decisions, the assessment counts everything before it."""
-    from gongkai.assessment.demo import assessment_demo_load
-    from gongkai.complaints.demo import complaints_demo_load
-    from gongkai.powers.demo import powers_demo_load
-    from gongkai.publishing.demo import SUPERVISOR
-    from gongkai.reports.demo import reports_demo_load
-
     agencies = Agency.objects.in_bulk(
         [CITY, CITY_EDUCATION, CITY_ENVIRONMENT, CITY_HEALTH, CITY_HOUSING], field_name="code"
     )
@@ -407,6 +480,7 @@ def _supervision(password_for) -> tuple[list[DemoLogin], SupervisionSummary]:
         education_head="jy-office", ensure_user=_ensure_user, password_for=password_for,
     )  # fmt: skip
     summary.applications, summary.reports = reports.applications_imported, reports.reports_started
+    summary.keyarea_projects = keyareas_demo_load(education=education, clerk_username="jy-clerk")
     summary.assessment_results = assessment_demo_load(city=agencies[CITY], supervisor_username=SUPERVISOR)
     return [DemoLogin(*row) for row in reports.logins], summary
 
@@ -423,10 +497,9 @@ def load_demo(
         for point in READING_POINTS:
             reading_point_upsert(**{**point, "agencies": [agencies[c] for c in point["agencies"]]})
         if corpus is not None:
-            say(f"Importing {corpus.name} for {agencies[STATE_COUNCIL].name}…")
-            summary.documents[STATE_COUNCIL] = import_documents(
-                open_jsonl(corpus), agency=agencies[STATE_COUNCIL]
-            )
+            for code, lines in corpus_documents(corpus).items():
+                say(f"Importing {corpus.name} for {agencies[code].name}…")
+                summary.documents[code] = import_documents(lines, agency=agencies[code])
         say("Importing the demo documents…")
         for code in DEMO_DOCUMENTS:
             try:
@@ -442,4 +515,14 @@ def load_demo(
         say("Loading complaints, power lists, last year's annual reports and the assessment…")
         logins, summary.supervision = _supervision(password_for)
         summary.logins += logins
+        say("Loading consultations (one open, one concluded) and questions answered in public…")
+        _participation(agencies[CITY_EDUCATION])
     return summary
+
+
+def _participation(education: Agency) -> None:
+    """Issue 16: consultations on draft decisions and questions answered in public, at the
+    education bureau, by its publishing team (publishing.demo.TEAM)."""
+    team = {"clerk": "jy-clerk", "reviewer": "jy-reviewer", "office": "jy-office", "leader": "jy-leader"}
+    consultations_demo_load(education=education, usernames=team)
+    questions_demo_load(education=education, clerk_username=team["clerk"])

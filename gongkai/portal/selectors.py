@@ -28,7 +28,6 @@ def public_document_get(*, index_no: str) -> Document:
         Document.objects.public()
         .select_related("agency", "subject__parent", "genre", "replaced_by", "clarifies")
         .prefetch_related(
-            "co_issuers",
             "attachments",
             Prefetch("replaces", queryset=public_links, to_attr="public_replaces"),
             Prefetch("interpretations", queryset=public_links, to_attr="public_interpretations"),
@@ -39,6 +38,7 @@ def public_document_get(*, index_no: str) -> Document:
     doc = qs.filter(index_no=index_no).first()
     if doc is None:
         raise Http404
+    doc.issuer_list = doc.issuer_agencies() if doc.issuers else []
     # The replacing document came with the join; link it only when it is public too.
     replacement = doc.replaced_by
     doc.public_replaced_by = replacement if replacement is not None and is_public(replacement) else None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency
+from gongkai.core import services as core_services
 from gongkai.core.audit import audit_record
 
 from .models import DecisionCount, Power, PowerVersion
@@ -27,7 +28,7 @@ class PowerError(Exception):
     """A user error in a power-list action; the message says what to fix."""
 
 
-class NotPermitted(PowerError):
+class NotPermitted(PowerError, core_services.NotPermitted):
     pass
 
 
@@ -69,8 +70,9 @@ def can_manage_powers(user, agency: Agency) -> bool:
 
 
 def _require(actor, agency: Agency) -> None:
-    if not can_manage_powers(actor, agency):
-        raise NotPermitted(_("您没有维护该机关权力清单的权限。"))
+    core_services.require(
+        can_manage_powers(actor, agency), NotPermitted, _("您没有维护该机关权力清单的权限。")
+    )
 
 
 def _full_clean(obj, *, exclude: list[str]) -> None:

@@ -14,6 +14,7 @@ from datetime import date
 import openpyxl
 
 from gongkai.agencies.models import Agency
+from gongkai.catalogue.dates import precise_iso
 from gongkai.catalogue.models import Document
 
 HEADER = [
@@ -67,8 +68,9 @@ def reading_point_package(*, agency: Agency, start: date, end: date) -> tuple[by
                     doc.title,
                     doc.doc_no,
                     doc.agency.name,
-                    doc.written_on.isoformat(),
-                    doc.published_on.isoformat() if doc.published_on else "",
+                    # Dates with their precision ("2023" for a year-only item), never an invented day.
+                    precise_iso(doc.written_on, doc.written_on_precision),
+                    precise_iso(doc.published_on, doc.published_on_precision) or "",
                     doc.subject.name if doc.subject else "",
                     doc.genre.name if doc.genre else "",
                     doc.get_validity_display(),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import audit_record
+from gongkai.core.files.redaction import PDF_CONTENT_TYPE, RedactionError, _fold, _pattern
 from gongkai.core.scan import ScanError
 from gongkai.core.scan.files import file_parts
 from gongkai.core.scan.parts import part_label
@@ -25,7 +26,6 @@ from gongkai.core.scan.parts import part_label
 from . import permissions
 from .models import REDACTION_GROUNDS, ImagePage, ManualRedaction, Submission
 from .ocr import find_value_boxes
-from .redaction import PDF_CONTENT_TYPE, RedactionError, _fold, _pattern
 from .services import PublishingError, _attachment_label, _require
 from .verify import normalise
 

@@ -3,12 +3,14 @@ settle, publication deadlines and timeliness figures. Rules are in rules.py; eve
 through services.py."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Attachment, Document
+from gongkai.core.scan.parts import part_label
 
 from .rules import (
     DEFAULT_CHAIN,
@@ -42,8 +44,6 @@ class ReviewChain(models.Model):
         return f"{self.agency} 审查链"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         try:
             chain_from_data(self.steps if isinstance(self.steps, list) else [])
         except ValueError as exc:
@@ -258,8 +258,6 @@ class ScanFinding(models.Model):
     @property
     def source_label(self) -> str:
         if self.attachment_id:
-            from gongkai.core.scan.parts import part_label
-
             where = {
                 "attachment_title": "附件名称",
                 "attachment_name": "附件原文件名",

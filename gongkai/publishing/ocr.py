@@ -22,7 +22,7 @@ import pymupdf
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .redaction import PDF_CONTENT_TYPE, _fold
+from gongkai.core.files.redaction import PDF_CONTENT_TYPE, _fold
 
 OCR_SECONDS = 60  # per picture and reading
 # Tesseract reads each picture twice: as one block of text (6), which reads short lines next

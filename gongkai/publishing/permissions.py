@@ -5,16 +5,14 @@ itself: a superuser or administrator does not approve publications by virtue of 
 (security.md, separated duties); supervisors see the agencies below theirs but act on none.
 """
 
-from gongkai.agencies.access import agencies_in_scope
-from gongkai.agencies.models import Agency, Role, StaffRole
+from gongkai.agencies.access import agencies_in_scope, roles_at
+from gongkai.agencies.models import Agency, Role
 
 from .rules import EDITABLE_STATES, SECRECY_REFERRAL_STEP, SubmissionState
 
 
 def roles_in(user, agency: Agency) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(StaffRole.objects.filter(user=user, agency=agency).values_list("role", flat=True))
+    return roles_at(user, agency)
 
 
 def can_view(user, agency: Agency) -> bool:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Role
+from gongkai.core.grounds import Ground
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -65,17 +66,9 @@ class Decision(models.TextChoices):
     CANCEL = "cancel", _("撤销")
 
 
-class NonDisclosureGround(models.TextChoices):
-    """Art. 14-16, 36: exactly one ground for every record not proactively disclosed."""
-
-    STATE_SECRET = "state_secret", _("属于国家秘密")
-    PROHIBITED_BY_LAW = "prohibited_by_law", _("其他法律、行政法规禁止公开")
-    SECURITY_STABILITY = "security_stability", _("危及“三安全一稳定”")
-    THIRD_PARTY = "third_party", _("保护第三方合法权益（商业秘密、个人隐私）")
-    INTERNAL_AFFAIRS = "internal_affairs", _("属于三类内部事务信息")
-    PROCESS_INFO = "process_info", _("属于四类过程性信息")
-    ENFORCEMENT_FILE = "enforcement_file", _("属于行政执法案卷")
-    INQUIRY_MATTER = "inquiry_matter", _("属于行政查询事项")
+# Art. 14-16, 36: exactly one ground for every record not proactively disclosed and for every
+# redaction. The one vocabulary of 不予公开 grounds, shared with disclosure on application.
+NonDisclosureGround = Ground
 
 
 class InfoType(models.TextChoices):

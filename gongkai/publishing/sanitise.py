@@ -19,6 +19,9 @@ the list of what was removed (Chinese labels, shown on the review page):
   must be looked at by a person; kept pictures are listed).
 - Plain text: nothing to remove. Other kinds (XLSX, OFD) cannot be sanitised and raise
   SanitiseError.
+
+Kept as one module on purpose (over 500 lines): each format's rebuild is an ordered sequence of
+steps sharing the removal labels; the order matters and is easier to check in one place.
 """
 
 import io
@@ -27,10 +30,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+import pymupdf
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .redaction import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, TEXT_CONTENT_TYPE
+from gongkai.core.files.redaction import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, TEXT_CONTENT_TYPE
 
 
 class SanitiseError(Exception):
@@ -53,8 +57,6 @@ def _pdf_key(doc, xref: int, key: str) -> bool:
 
 
 def sanitise_pdf(data: bytes) -> Sanitised:
-    import pymupdf
-
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:
@@ -174,8 +176,6 @@ def _drop_nulls(doc, xref: int) -> None:
 def _pdf_remove_outside_cropbox(doc, page, note) -> None:
     """Content outside the crop box is not shown but is in the file: it is deleted (text,
     pictures and drawings); the crop box stays as it was."""
-    import pymupdf
-
     media, crop = page.mediabox, page.cropbox  # both with the origin at the top left
     if abs(media.width - crop.width) < 0.5 and abs(media.height - crop.height) < 0.5:
         return

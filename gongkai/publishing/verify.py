@@ -28,8 +28,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    StreamObject,
+    TextStringObject,
+)
 
-from .redaction import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, TEXT_CONTENT_TYPE
+from gongkai.core.files.redaction import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, TEXT_CONTENT_TYPE
 
 TOOL_SECONDS = 60
 # Values this long (normalised, ASCII) are also looked for in raw and binary bytes.
@@ -96,14 +105,6 @@ def _decode(data: bytes) -> str:
 
 
 def _pdf_strings(obj, out: list[str], seen: set[int], depth: int = 0) -> None:
-    from pypdf.generic import (
-        ArrayObject,
-        ByteStringObject,
-        DictionaryObject,
-        IndirectObject,
-        TextStringObject,
-    )
-
     if depth > 50:
         return
     if isinstance(obj, IndirectObject):
@@ -126,9 +127,6 @@ def _pdf_strings(obj, out: list[str], seen: set[int], depth: int = 0) -> None:
 
 
 def _pypdf_parts(data: bytes, prefix: str) -> Iterator[tuple[str, str, bool]]:
-    from pypdf import PdfReader
-    from pypdf.generic import IndirectObject, StreamObject
-
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

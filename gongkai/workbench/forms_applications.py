@@ -52,7 +52,8 @@ def _lines(text: str) -> list[str]:
 class ApplicationFilterForm(forms.Form):
     """Filters of the application list; an invalid value is ignored rather than refused."""
 
-    q = forms.CharField(label=_("申请编号或申请人"), required=False, max_length=100)
+    q = forms.CharField(label=_("申请编号、内容、申请人或电话"), required=False, max_length=100)
+    mine = forms.BooleanField(label=_("仅看我承办的"), required=False)
     state = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部")), *ApplicationState.choices], required=False
     )
@@ -69,6 +70,19 @@ class ApplicationFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies_in_scope(user).order_by("path")
+
+
+class BulkAssignForm(forms.Form):
+    """Assign the applications ticked in the list to one handler (the service checks each)."""
+
+    prefix = "bulk"
+    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = selectors.handlers_in(selectors.handling_agencies(user))
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
 class StaffRegisterForm(RegisterForm):

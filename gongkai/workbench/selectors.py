@@ -8,8 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from gongkai.agencies.access import agencies_in_scope
-from gongkai.agencies.models import Agency, Role, StaffRole
+from gongkai.agencies.access import agencies_in_scope, holds_role, roles_by_agency
+from gongkai.agencies.models import Agency, Role
 from gongkai.catalogue.models import Attachment, Document, Visibility
 from gongkai.publishing import permissions
 from gongkai.publishing.models import ReviewAction, Submission
@@ -84,11 +84,7 @@ def awaiting_decision(user) -> list[Submission]:
     in three queries for the whole queue instead of two per submission."""
     if not user.is_authenticated:
         return []
-    roles: dict[int, set[str]] = {}
-    for agency_id, role in StaffRole.objects.filter(user=user, role__in=APPROVER_ROLES).values_list(
-        "agency_id", "role"
-    ):
-        roles.setdefault(agency_id, set()).add(role)
+    roles = roles_by_agency(user, *APPROVER_ROLES)
     if not roles:
         return []
     candidates = list(
@@ -158,7 +154,7 @@ def dashboard_for(user, now: datetime | None = None) -> Dashboard:
 def supervised_agencies(user, now: datetime) -> list[Agency]:
     """For supervisors: the agencies below theirs, each with its open, in-review and overdue
     counts (one query)."""
-    if not StaffRole.objects.filter(user=user, role=Role.SUPERVISOR).exists():
+    if not holds_role(user, Role.SUPERVISOR):
         return []
     clock = Q(
         submissions__kind=SubmissionKind.PUBLISH,

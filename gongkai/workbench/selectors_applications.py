@@ -3,42 +3,23 @@ in the user's scope, so an application out of scope is answered like one that do
 Personal data is masked here unless the reader is staff of the application's own agency
 (security.md, "Personal information")."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 
-from gongkai.agencies.access import agencies_in_scope
-from gongkai.agencies.models import Agency, Role, StaffRole
-from gongkai.applications.clock import EventKind
+from gongkai.agencies.access import agencies_in_scope, holds_role_at
+from gongkai.agencies.models import Agency, Role
+from gongkai.applications.case_file import EVENT_LABELS  # noqa: F401  (re-exported for the pages)
 from gongkai.applications.models import Application, ApplicationFile, DeliveryRecord, Letter, RemedyCase
-from gongkai.applications.rules import OPEN_STATES, ApplicationState, IdType
-from gongkai.applications.services import similar_applications
-from gongkai.core.scan.masking import mask
+from gongkai.applications.personal_data import masked_id_number, masked_phone
+from gongkai.applications.rules import OPEN_STATES, ApplicationState
+from gongkai.applications.selectors import similar_applications
 
 # "即将到期" on the dashboard and the default of the list's "due within" filter, in calendar days.
 DUE_SOON_DAYS = 5
-
-EVENT_LABELS = {
-    EventKind.RECEIVED: _("收到申请"),
-    EventKind.CORRECTION_REQUESTED: _("告知补正"),
-    EventKind.CORRECTION_RECEIVED: _("收到补正"),
-    EventKind.CONSULTATION_STARTED: _("征求意见开始"),
-    EventKind.CONSULTATION_DELIVERED: _("被征求意见方收到"),
-    EventKind.CONSULTATION_ENDED: _("征求意见结束"),
-    EventKind.CORRECTION_NOTICE_RECEIVED: _("申请人收到补正告知"),
-    EventKind.FEE_NOTICE_RECEIVED: _("申请人收到收费通知"),
-    EventKind.FEE_NOTICE_SENT: _("发出收费通知"),
-    EventKind.FEE_PAID: _("缴费"),
-    EventKind.FEE_WAIVED: _("减免费用"),
-    EventKind.EXTENDED: _("延期答复"),
-    EventKind.EXCESSIVE_REASONS_REQUESTED: _("要求说明理由"),
-    EventKind.EXCESSIVE_LATER_DATE: _("确定延后答复期限"),
-}
 
 # Files that only the agency's own staff may open: identity proofs, unredacted originals and
 # other material the applicant sent. What the applicant was given (redacted) is readable by all
@@ -49,25 +30,7 @@ PERSONAL_FILE_KINDS = (
     ApplicationFile.Kind.OTHER,
 )
 
-_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-
-
-# --- masking ----------------------------------------------------------------------------------
-
-
-def masked_id(application: Application) -> str:
-    """The applicant's ID number (or organisation code) with its identifying part starred."""
-    if application.id_number:
-        kind = "passport" if application.id_type == IdType.PASSPORT else "id_number"
-        return mask(kind, application.id_number)
-    return application.org_code  # an organisation's public code, not personal data
-
-
-def masked_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    digits = re.sub(r"[^0-9+]", "", phone)
-    return mask("mobile" if _MOBILE.match(digits) else "landline", phone)
+masked_id = masked_id_number  # one masking for the workbench, the admin and the export
 
 
 def applicant_key(application: Application) -> str:
@@ -105,7 +68,7 @@ def application_for_staff(user, pk: int) -> Application:
 def is_agency_staff(user, agency: Agency) -> bool:
     """Staff of the agency itself (any role): they see the applicant's full details. Supervisors
     of a parent agency read the file with personal data masked."""
-    return user.is_authenticated and StaffRole.objects.filter(user=user, agency=agency).exists()
+    return holds_role_at(user, agency)
 
 
 def handling_agencies(user) -> QuerySet:
@@ -123,6 +86,36 @@ def handlers_of(agency: Agency) -> QuerySet:
         )
         .distinct()
         .order_by("last_name", "first_name", "username")
+    )
+
+
+def handlers_in(agencies: QuerySet) -> QuerySet:
+    """The active clerks and office heads of any of ``agencies`` (bulk assignment)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_roles__agency__in=agencies,
+            staff_roles__role__in=(Role.CLERK, Role.OFFICE_HEAD),
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def search_applications(qs: QuerySet, user, q: str) -> QuerySet:
+    """Search by number, request text, legacy reference and applicant name, and by contact and
+    phone only at the agencies where the user is staff and reads them unmasked (a supervisor of
+    a parent agency sees the phone masked, so may not find a case by it either)."""
+    q = q.strip()
+    own = agencies_in_scope(user).filter(staff_roles__user=user)
+    personal = Q(contact_name__icontains=q) | Q(phone__icontains=q)
+    return qs.filter(
+        Q(tracking_no__icontains=q)
+        | Q(legacy_ref=q)
+        | Q(name__icontains=q)
+        | Q(description__icontains=q)
+        | (personal & Q(agency__in=own))
     )
 
 

@@ -15,10 +15,15 @@ from .views import (
     records,
     redactions,
     settlement,
+    signoff,
 )
+from .views import agenda as agenda_views
 from .views import complaints as complaint_views
+from .views import consultations as consultation_views
 from .views import guide as guide_views
+from .views import keyareas as keyarea_views
 from .views import powers as power_views
+from .views import questions as question_views
 from .views import reports as report_views
 from .views import statistics as statistics_views
 
@@ -26,6 +31,7 @@ app_name = "workbench"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("agenda/", agenda_views.agenda_view, name="agenda"),
     path("records/", dashboard.record_list, name="record_list"),
     path("records/new/", records.record_new, name="record_new"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),
@@ -89,10 +95,37 @@ urlpatterns = [
     # Disclosure on application (依申请公开): listed in tests/test_applications_access.py.
     path("applications/", applications.application_list, name="application_list"),
     path("applications/register/", applications.application_register_view, name="application_register"),
+    path("applications/assign/", applications.application_bulk_assign, name="application_bulk_assign"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/export.zip", applications.application_export, name="application_export"),
     path("applications/<int:pk>/reveal/", application_reveal.application_reveal, name="application_reveal"),
     path("applications/<int:pk>/receipt.pdf", applications.application_receipt, name="application_receipt"),
+    path("applications/signoff/", signoff.application_signoff_queue, name="application_signoff_queue"),
+    path(
+        "applications/<int:pk>/extension/propose/",
+        signoff.application_extension_propose,
+        name="application_extension_propose",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/sign/",
+        signoff.application_letter_sign,
+        name="application_letter_sign",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/edit/",
+        signoff.application_letter_edit,
+        name="application_letter_edit",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/void/",
+        signoff.application_letter_void,
+        name="application_letter_void",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/reissue/",
+        signoff.application_letter_reissue,
+        name="application_letter_reissue",
+    ),
     path(
         "applications/<int:pk>/letters/<int:letter_pk>.pdf",
         applications.application_letter_pdf,
@@ -212,6 +245,9 @@ urlpatterns += [
 urlpatterns += [
     path("reports/", report_views.report_list, name="report_list"),
     path("reports/summary/", report_views.report_summary, name="report_summary"),
+    path("reports/reviews/", report_views.review_list, name="report_reviews"),
+    path("reports/reviews/<int:pk>/", report_views.review_detail, name="report_review"),
+    path("reports/reviews/<int:pk>/explain/", report_views.review_explain, name="report_review_explain"),
     path("reports/<str:code>/<int:year>/", report_views.report_detail, name="report_detail"),
     path("reports/<str:code>/<int:year>/start/", report_views.report_start, name="report_start"),
     path("reports/<str:code>/<int:year>/narrative/", report_views.report_narrative, name="report_narrative"),
@@ -243,4 +279,77 @@ urlpatterns += [
 urlpatterns += [
     path("guide/", guide_views.guide, name="guide"),
     path("guide/confirm/", guide_views.guide_confirm, name="guide_confirm"),
+]
+
+# Key areas (重点领域) and the notice board (政务公开栏): listed in
+# gongkai/keyareas/tests/test_workbench.py (KEYAREA_URLS).
+urlpatterns += [
+    path("keyareas/", keyarea_views.keyarea_compliance, name="keyarea_compliance"),
+    path("keyareas/projects/", keyarea_views.keyarea_project_list, name="keyarea_project_list"),
+    path("keyareas/projects/new/", keyarea_views.keyarea_project_new, name="keyarea_project_new"),
+    path("keyareas/projects/<int:pk>/", keyarea_views.keyarea_project_detail, name="keyarea_project_detail"),
+    path(
+        "keyareas/projects/<int:pk>/obligations/<int:opk>/occur/",
+        keyarea_views.keyarea_obligation_occur,
+        name="keyarea_obligation_occur",
+    ),
+    path(
+        "keyareas/projects/<int:pk>/obligations/<int:opk>/fulfil/",
+        keyarea_views.keyarea_obligation_fulfil,
+        name="keyarea_obligation_fulfil",
+    ),
+    path(
+        "keyareas/projects/<int:pk>/obligations/<int:opk>/unlink/",
+        keyarea_views.keyarea_obligation_unlink,
+        name="keyarea_obligation_unlink",
+    ),
+    path("keyareas/board/<str:code>.pdf", keyarea_views.keyarea_board, name="keyarea_board"),
+]
+
+# Draft decisions for comment, hearings and questions answered in public (issue 16).
+urlpatterns += [
+    # Draft decisions for comment and hearings (issue 16): walked in
+    # gongkai/consultations/tests/test_workbench.py.
+    path("consultations/", consultation_views.consultation_list, name="consultation_list"),
+    path("consultations/new/", consultation_views.consultation_new, name="consultation_new"),
+    path("consultations/<int:pk>/", consultation_views.consultation_detail, name="consultation_detail"),
+    path(
+        "consultations/<int:pk>/period/", consultation_views.consultation_period, name="consultation_period"
+    ),
+    path(
+        "consultations/<int:pk>/cancel/", consultation_views.consultation_cancel, name="consultation_cancel"
+    ),
+    path(
+        "consultations/<int:pk>/comments/<int:comment_pk>/moderate/",
+        consultation_views.comment_moderate,
+        name="comment_moderate",
+    ),
+    path("consultations/<int:pk>/groups/", consultation_views.comments_group, name="comments_group"),
+    path(
+        "consultations/<int:pk>/groups/<int:group_pk>/decide/",
+        consultation_views.group_decide,
+        name="group_decide",
+    ),
+    path("consultations/<int:pk>/report/", consultation_views.report_draft, name="report_draft"),
+    path("consultations/<int:pk>/link/", consultation_views.consultation_link, name="consultation_link"),
+    path("consultations/<int:pk>/hearings/", consultation_views.hearing_announce, name="hearing_announce"),
+    path(
+        "consultations/<int:pk>/hearings/<int:hearing_pk>/select/",
+        consultation_views.hearing_select,
+        name="hearing_select",
+    ),
+    path(
+        "consultations/<int:pk>/hearings/<int:hearing_pk>/record/",
+        consultation_views.hearing_record,
+        name="hearing_record",
+    ),
+    # Questions answered in public (issue 16): walked in gongkai/questions/tests/test_workbench.py.
+    path("questions/", question_views.question_inbox, name="question_inbox"),
+    path("questions/<int:pk>/", question_views.question_detail, name="question_detail"),
+    path("questions/<int:pk>/answer/", question_views.question_answer, name="question_answer"),
+    path("proposals/<int:pk>/", question_views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/respond/", question_views.proposal_respond, name="proposal_respond"),
+    path("interviews/new/", question_views.interview_new, name="interview_new"),
+    path("interviews/<int:pk>/", question_views.interview_detail, name="interview_detail"),
+    path("interviews/<int:pk>/transcript/", question_views.interview_transcript, name="interview_transcript"),
 ]

@@ -15,6 +15,7 @@ from ..rules import (
     Delivery,
     IdType,
     InfoForm,
+    LetterStatus,
     Outcome,
 )
 
@@ -236,6 +237,17 @@ class Letter(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Issue 18 item 2: a letter is a draft until signed (numbered at signing); a voided letter
+    # stays in the register with its number. Existing letters were issued when made: signed.
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.SIGNED
+    )
+    signoff_steps = models.JSONField(default=list, blank=True)  # roles that must sign, in order
+    signoffs = models.JSONField(default=list, blank=True)  # [{"role", "user_id", "at"}] given so far
+    draft_context = models.JSONField(default=dict, blank=True)  # the fields the template is filled with
+    signed_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(_("作废理由"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("文书")

@@ -289,6 +289,9 @@ def write(tmp_path, *lines) -> str:
     return str(path)
 
 
+AGREES = {"report_disagreements": []}  # no imported annual report to disagree with
+
+
 def run(*args) -> dict:
     out = io.StringIO()
     call_command("import_applications", *args, "--json", stdout=out)
@@ -299,14 +302,15 @@ def test_command_prints_counts_and_a_reimport_updates(agency, tmp_path):
     path = write(
         tmp_path, application("A1"), line(record="application", **json.loads(application("A2"))), case("A1")
     )
-    assert run(path, "--agency", agency.code) == {"imported": 2, "updated": 0, "cases": 1}
-    assert run(path, "--agency", agency.code.lower()) == {"imported": 0, "updated": 2, "cases": 1}
+    assert run(path, "--agency", agency.code) == {"imported": 2, "updated": 0, "cases": 1} | AGREES
+    assert run(path, "--agency", agency.code.lower()) == {"imported": 0, "updated": 2, "cases": 1} | AGREES
     assert Application.objects.count() == 2
 
 
 def test_command_dry_run_writes_nothing(agency, tmp_path):
     path = write(tmp_path, application("A1"), case("A1"))
-    assert run(path, "--agency", agency.code, "--dry-run") == {"imported": 1, "updated": 0, "cases": 1}
+    counts = {"imported": 1, "updated": 0, "cases": 1}
+    assert run(path, "--agency", agency.code, "--dry-run") == counts | AGREES
     assert not Application.objects.exists() and not RemedyCase.objects.exists()
 
 
@@ -327,5 +331,5 @@ def test_command_refuses_an_unknown_agency(agency, tmp_path):
 def test_the_gongkai_command_runs_it(agency, tmp_path, capsys):
     path = write(tmp_path, application())
     assert cli.main(["import-applications", path, "--agency", agency.code, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"imported": 1, "updated": 0, "cases": 0}
+    assert json.loads(capsys.readouterr().out) == {"imported": 1, "updated": 0, "cases": 0} | AGREES
     assert "import-applications FILE.jsonl --agency CODE" in cli.USAGE

@@ -178,7 +178,9 @@ def test_fees_follow_the_rules_and_pause_the_clock(office):
     assert eleventh.clock_paused and eleventh.reply_due_on is None
     assert fee.pay_by is None and eleventh.notice_receipt_missing  # runs from the applicant's receipt
     notice = eleventh.letters.get(kind="fee_notice")
-    services.letter_deliver(letter=notice, method="collect", on=date(2026, 3, 3), proof="当面签收", actor=office["clerk"])
+    services.letter_deliver(
+        letter=notice, method="collect", on=date(2026, 3, 3), proof="当面签收", actor=office["clerk"]
+    )
     fee.refresh_from_db()
     eleventh.refresh_from_db()
     # Handed over Tue 3/3: 3/4-6 (3), 3/9-13 (8), 3/16-20 (13), 3/23-27 (18), 3/30-31 (20).
@@ -240,7 +242,9 @@ def test_no_correction_in_time_closes_as_abandoned(office):
     with pytest.raises(services.ApplicationError):  # the receipt is not recorded: never lapses
         services.application_abandon(application=app, today=date(2026, 4, 30))
     # The return receipt says Thu 3/5: 3/6 (1), 3/9-13 (6), 3/16-19 (10): in time until Thu 3/19.
-    services.letter_deliver(letter=notice, method="post", on=date(2026, 3, 5), proof="回执", actor=office["clerk"])
+    services.letter_deliver(
+        letter=notice, method="post", on=date(2026, 3, 5), proof="回执", actor=office["clerk"]
+    )
     app.refresh_from_db()
     with pytest.raises(services.ApplicationError):
         services.application_abandon(application=app, today=date(2026, 3, 19))

@@ -86,7 +86,7 @@ def test_catalogue_is_current_up_to_target_days_then_falls_to_zero_at_twice_the_
     assert score(date(2026, 3, 1)) == 100.0  # 30 days
     assert score(date(2026, 2, 14)) == 50.0  # 45 days: halfway between 30 and 60
     assert score(date(2026, 1, 30)) == 0.0  # 60 days
-    assert score(None) == 0.0
+    assert score(None) is None  # nothing public yet: 不适用, left out of the total (issue 12 §5)
     assert score(end, target=Decimal(0)) == 100.0
     # A period still running is measured to today, not to its end.
     assert score(date(2026, 1, 1), today=date(2026, 1, 20)) == 100.0

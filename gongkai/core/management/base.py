@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from gongkai.core.jsonl import ImportFailed, open_jsonl
 
@@ -57,7 +58,5 @@ class GongkaiCommand(BaseCommand):
         if not self.stderr.isatty():
             yield lambda n=1: None
             return
-        from tqdm import tqdm
-
         with tqdm(total=total, desc=desc, unit="doc", file=self.stderr._out, leave=False) as bar:
             yield bar.update

@@ -125,6 +125,8 @@ def _strings(data: bytes) -> str:
 
 
 def _open_pdf(data: bytes):
+    # PyMuPDF only when a PDF is scanned: importing it at start-up grows every worker by ~370 MB
+    # of address space, which the extraction child's memory budget is counted from (core/files/extract.py).
     import pymupdf
 
     try:

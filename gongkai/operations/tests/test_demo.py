@@ -5,16 +5,20 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.agencies.access import has_role
+from gongkai.agencies.importing import import_agencies
 from gongkai.agencies.models import Agency, DisclosureOffice, ReadingPoint, Role, StaffRole
 from gongkai.applications.models import Application
 from gongkai.assessment.models import AssessmentResult, ManualScore, Scheme
+from gongkai.catalogue.importing import import_documents
 from gongkai.catalogue.models import Document, Validity, Visibility
 from gongkai.complaints.models import Complaint
 from gongkai.complaints.rules import State
 from gongkai.core.checksums import is_valid_agency_code, is_valid_uscc
+from gongkai.core.jsonl import open_jsonl
 from gongkai.core.models import AuditEvent
 from gongkai.core.tests.helpers import ensure_taxonomy, write_corpus
 from gongkai.operations import demo
@@ -65,7 +69,7 @@ def test_every_demo_agency_code_is_checksummed():
     rows = [json.loads(line) for line in demo.AGENCIES_FIXTURE.read_text(encoding="utf-8").splitlines()]
     assert all(is_valid_agency_code(row["code"]) for row in rows)
     assert sum(is_valid_uscc(row["code"]) for row in rows) == len(rows) - 1  # all but the State Council
-    assert {row["level"] for row in rows} >= {"city", "department", "county", "township"}
+    assert {row["level"] for row in rows} >= {"national", "city", "department", "county", "township"}
 
 
 def test_loading_the_demo_twice_duplicates_nothing(corpus, fast_passwords):
@@ -76,12 +80,24 @@ def test_loading_the_demo_twice_duplicates_nothing(corpus, fast_passwords):
     assert second.supervision == demo.SupervisionSummary()  # nothing added the second time
     assert (second.agencies.created, second.agencies.updated) == (0, 0)
     assert all(result.imported == 0 for result in second.documents.values())
-    assert first.documents[demo.STATE_COUNCIL].imported == CORPUS_LINES
-    assert after_first["agencies"] == 12 and after_first["reading_points"] == len(demo.READING_POINTS)
-    published = Document.objects.filter(visibility=Visibility.PUBLIC).count()
-    assert published == CORPUS_LINES + sum(len(docs) for docs in demo.DEMO_DOCUMENTS.values())
+    assert first.documents[demo.STATE_COUNCIL].imported + first.documents[demo.NPC].imported == CORPUS_LINES
+    assert after_first["agencies"] == 13 and after_first["reading_points"] == len(demo.READING_POINTS)
+    public = Document.objects.filter(visibility=Visibility.PUBLIC)
+    published = public.count()
+    # the key areas' demo fulfils its projects' obligations with documents of its own, and the
+    # consultations' drafts and adoption report went through the review chain (issue 16)
+    participation = public.filter(
+        Q(keyarea_obligations__isnull=False)
+        | Q(consultation__isnull=False)
+        | Q(adoption_report_of__isnull=False)
+    ).distinct()
+    assert participation.count() >= 3
+    assert published == (
+        CORPUS_LINES + sum(len(docs) for docs in demo.DEMO_DOCUMENTS.values()) + participation.count()
+    )
     # the rest are the workbench's sample records, still in review or drafting
-    assert after_first["documents"] - published == Submission.objects.count() >= 3
+    pending = Submission.objects.exclude(document__visibility=Visibility.PUBLIC)
+    assert after_first["documents"] - published == pending.count() >= 3
 
 
 def test_the_demo_publishes_its_documents_with_subjects_and_genres(corpus, fast_passwords):
@@ -204,3 +220,64 @@ def test_demo_command_loads_and_prints_the_logins_without_serving(corpus, fast_p
     )
     printed = out.getvalue()
     assert all(username in printed for username in [demo.SUPERUSER, *demo.DEMO_ADMINISTRATORS.values()])
+
+
+def test_the_demo_tells_the_truth_about_the_corpus(corpus, fast_passwords):
+    """Issue 11 §5: year precision where only the year is known, the NPC's resolutions under
+    the NPC (level national), subjects assigned, and no paragraph broken by a wiki link."""
+    demo.load_demo(corpus=corpus)
+    npc = Agency.objects.get(code=demo.NPC)
+    assert npc.name == "全国人民代表大会" and npc.level == "national"
+    assert Agency.objects.get(code=demo.STATE_COUNCIL).level == "national"
+    corpus_docs = Document.objects.filter(agency__code__in=[demo.STATE_COUNCIL, demo.NPC])
+    assert corpus_docs.count() == CORPUS_LINES
+    report = corpus_docs.get(title="2025年中华人民共和国国务院政府工作报告")
+    assert report.agency.code == demo.STATE_COUNCIL
+    assert (report.written_on_precision, report.published_on_precision) == ("year", "year")
+    resolution = corpus_docs.get(title="第十四届全国人民代表大会第三次会议关于政府工作报告的决议")
+    assert resolution.agency == npc and resolution.written_on_precision == "year"
+    assert not corpus_docs.filter(subject__isnull=True).exists()
+    for doc in corpus_docs:
+        assert not any(p.startswith(("。", "，", "、")) for p in doc.body.split("\n")), doc.title
+        assert "Public domain" not in doc.body and "本作品" not in doc.body[-300:]
+    assert "李强所作的政府工作报告。会议充分肯定" in resolution.body
+
+
+def test_clean_corpus_text_joins_lines_broken_by_links_and_keeps_paragraphs():
+    raw = (
+        "各位代表：\n\n五年来，我们贯彻\n民族区域自治法\n，支持少数民族。\n\n"
+        "大力发展非公有制经济。\n各级政府要抓紧清理。\n\n广义货币M\n2\n增长13.6%。\n\u200b\n\n"
+        "本作品是中华人民共和国的\n法律\n。\n\nPublic domain"
+    )
+    assert demo.clean_corpus_text(raw) == (
+        "各位代表：\n\n五年来，我们贯彻民族区域自治法，支持少数民族。\n\n"
+        "大力发展非公有制经济。\n\n各级政府要抓紧清理。\n\n广义货币M2增长13.6%。"
+    )
+
+
+def test_the_whole_corpus_goes_in_truthfully(tmp_path):
+    """All 72 records: 52 work reports under the State Council, 20 resolutions under the NPC;
+    a date only where the text states one, else the year; every document has a subject."""
+    ensure_taxonomy()
+    import_agencies(open_jsonl(demo.AGENCIES_FIXTURE))
+    lines = demo.corpus_documents(write_corpus(tmp_path / demo.CORPUS_FILE))
+    agencies = Agency.objects.in_bulk(list(lines), field_name="code")
+    for code, rows in lines.items():
+        import_documents(rows, agency=agencies[code])
+    reports = Document.objects.filter(agency__code=demo.STATE_COUNCIL)
+    resolutions = Document.objects.filter(agency__code=demo.NPC)
+    assert (reports.count(), resolutions.count()) == (52, 20)
+    assert not Document.objects.filter(subject__isnull=True).exists()
+    for doc in Document.objects.all():
+        if doc.written_on_precision == "day":  # stated in the text: the dated line or adoption note
+            assert (
+                f"{doc.written_on.year}年{doc.written_on.month}月{doc.written_on.day}日" in doc.body[:400]
+            ), doc.title
+        else:
+            assert (doc.written_on.month, doc.written_on.day, doc.written_on_precision) == (1, 1, "year")
+        assert doc.published_on_precision == doc.written_on_precision
+        assert not any(p.startswith(("。", "，")) for p in doc.body.split("\n")), doc.title
+    assert (
+        reports.filter(written_on_precision="year").exists()
+        and resolutions.filter(written_on_precision="year").exists()
+    )

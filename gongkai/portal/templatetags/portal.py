@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.catalogue.dates import precise_cn, precise_iso
 from gongkai.catalogue.models import Document
 
 register = template.Library()
@@ -46,10 +47,21 @@ def cn_date(value) -> str:
 
 @register.filter
 def written_on(doc: Document) -> str:
-    """The date of creation, or only its year when only the year is known (historical items)."""
-    if doc.written_on_precision == "year":
-        return gettext("%(y)d年") % {"y": doc.written_on.year}
-    return cn_date(doc.written_on)
+    """The date of creation with its precision: 2023年, 2023年5月 or 2023年5月17日."""
+    return precise_cn(doc.written_on, doc.written_on_precision)
+
+
+@register.filter
+def published_on(doc: Document) -> str:
+    """The publication date with its precision, as written_on."""
+    return precise_cn(doc.published_on, doc.published_on_precision)
+
+
+@register.filter
+def published_iso(doc: Document) -> str:
+    """The publication date as 2023, 2023-05 or 2023-05-17 (lists, <time datetime>): a
+    year-only document never shows an invented 1 January."""
+    return precise_iso(doc.published_on, doc.published_on_precision) or ""
 
 
 @register.filter

@@ -76,3 +76,17 @@ def test_inactive_agency_is_404(client, city):
     township.is_active = False
     township.save()
     assert client.get(reverse("portal:agency", args=[township.code])).status_code == 404
+
+
+def test_catalogue_rows_show_the_columns_the_guide_promises(client, city):
+    """The guide's catalogue section lists 索引号, 发文字号, 成文日期, 发布日期, 主题分类, 体裁分类 and
+    有效性 (issue 12 §4): every row of the catalogue shows them."""
+    html = agency_html(client, city["city"])
+    housing = city["docs"]["housing"]
+    row = html.split("江川市人民政府关于加快发展保障性租赁住房的实施意见")[1].split("</li>")[0]
+    assert f'索引号 <span class="code">{housing.index_no}</span>' in row
+    assert "江府发〔2023〕5号" in row and "成文日期 2023年6月1日" in row
+    assert "主题分类 城乡建设、环境保护" in row and "体裁分类 意见" in row
+    assert "有效" in row.split('class="badge badge--in_force">')[1]
+    guide = client.get(reverse("portal:guide", args=[city["city"].code])).content.decode()
+    assert all(column in guide for column in ("索引号", "成文日期", "有效性"))

@@ -2,11 +2,10 @@
 linked from every page's footer, cacheable, with the same downloads as the workbench."""
 
 import io
-import shutil
 
 import openpyxl
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,6 @@ from gongkai.reports.tests.history import load
 from gongkai.workbench.tests.applications_world import ID_NUMBER, MOBILE, register
 
 pytestmark = pytest.mark.django_db
-CHROMIUM = "/usr/bin/chromium"
 PERSONAL = (
     "张三",
     ID_NUMBER,
@@ -138,25 +136,15 @@ def test_without_any_record_the_page_says_there_is_no_data(client):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 375])
-def test_the_charts_fit_the_screen_of_a_laptop_and_a_phone(live_server, monkeypatch, width):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+def test_the_charts_fit_the_screen_of_a_laptop_and_a_phone(live_server, new_page, width):
     agency = make_agency("江州市自然资源和规划局")
     load(agency, [{"ref": f"R{m}", "received_on": f"2025-{m:02d}-03", "channel": "post",
                    "applicant_type": "natural_person", "closed_on": f"2025-{m:02d}-20",
                    "outcome": "disclosed"} for m in range(1, 12)])  # fmt: skip
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN").new_page()
-        page.goto(live_server.url + reverse("portal:statistics") + "?year=2025")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        chart = page.locator("svg[role=img]").first
-        assert chart.is_visible() and 0 < chart.bounding_box()["width"] <= width
-        page.get_by_text("查看数据表").first.click()  # the table behind the chart opens
-        assert page.locator(".stats-chart__data table").first.is_visible()
-        browser.close()
-    connections.close_all()
+    page = new_page(width, 900)
+    page.goto(live_server.url + reverse("portal:statistics") + "?year=2025")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    chart = page.locator("svg[role=img]").first
+    assert chart.is_visible() and 0 < chart.bounding_box()["width"] <= width
+    page.get_by_text("查看数据表").first.click()  # the table behind the chart opens
+    assert page.locator(".stats-chart__data table").first.is_visible()

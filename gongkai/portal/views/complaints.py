@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongkai.accounts.network import client_ip
-from gongkai.applications.services import lookup_allowed
+from gongkai.applications.selectors import lookup_allowed
 from gongkai.complaints import selectors, services
 from gongkai.complaints.forms import ComplaintForm, ComplaintProgressForm
 from gongkai.complaints.rules import Kind

@@ -3,6 +3,8 @@ import logging
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from gongkai.consultations.selectors import linked_consultation
+
 from ..selectors import public_attachment_get, public_document_get
 from .common import public_page
 
@@ -15,7 +17,9 @@ ATTACHMENT_CSP = "default-src 'none'; sandbox"
 @public_page
 def document(request, index_no: str):
     doc = public_document_get(index_no=index_no)
-    return render(request, "portal/document.html", {"doc": doc, "agency": doc.agency})
+    # A draft for comment, its adoption report or the decision taken links to the consultation.
+    context = {"doc": doc, "agency": doc.agency, "consultation": linked_consultation(doc)}
+    return render(request, "portal/document.html", context)
 
 
 @public_page

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gongkai.accounts.network import client_ip
 from gongkai.agencies.models import Agency
 from gongkai.applications.progress import applicant_application
-from gongkai.applications.services import application_find, lookup_allowed
+from gongkai.applications.selectors import application_find, lookup_allowed
 from gongkai.assessment import services
 from gongkai.portal.selectors import public_document_get
 

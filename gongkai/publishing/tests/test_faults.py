@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Role
 from gongkai.catalogue.models import Visibility
-from gongkai.publishing import services
 from gongkai.publishing.models import FindingDecision, ReviewAction
 from gongkai.publishing.rules import Decision, SubmissionState
 from gongkai.publishing.services import (
     Conflict,
+    carrying_out,
     finding_settle,
     publish_scheduled,
     submission_decide,
@@ -80,7 +80,7 @@ def test_a_scheduled_publication_that_dies_half_way_rolls_back_whole(monkeypatch
     def die(**kwargs):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(services, "document_publish", die)
+    monkeypatch.setattr(carrying_out, "document_publish", die)
     with pytest.raises(SystemExit):
         publish_scheduled(now=timezone.now() + timedelta(hours=2))
     sub.refresh_from_db()

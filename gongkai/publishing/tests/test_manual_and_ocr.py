@@ -10,6 +10,7 @@ import pymupdf
 import pytest
 from django.test import override_settings
 
+from gongkai.core.files.redaction import PDF_CONTENT_TYPE
 from gongkai.core.models import AuditEvent
 from gongkai.publishing.manual import (
     image_page_confirm,
@@ -19,7 +20,6 @@ from gongkai.publishing.manual import (
 )
 from gongkai.publishing.models import FindingDecision, ImagePage, ManualRedaction
 from gongkai.publishing.ocr import Region, read_region
-from gongkai.publishing.redaction import PDF_CONTENT_TYPE
 from gongkai.publishing.rules import Decision, NonDisclosureGround, SubmissionState
 from gongkai.publishing.services import (
     NotPermitted,

@@ -163,8 +163,10 @@ def test_an_imported_document_records_who_when_and_which_file(tmp_path, django_u
     run = doc.imported_from
     assert run.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert run.file_name == str(path.resolve()) and run.imported_by_label == "system" and run.imported_at
-    publish = AuditEvent.objects.get(action="document_publish", object_id=str(doc.pk))
-    assert publish.after["through"] == f"import:{run.pk}"
+    # One audit event per batch of the import names every document it published (issue 11).
+    publish = AuditEvent.objects.get(action="document_publish_batch", object_id=str(run.pk))
+    assert publish.after["through"] == f"import:{run.pk}" and publish.after["sha256"] == run.sha256
+    assert publish.after["documents"] == [[doc.pk, doc.index_no]]
     assert AuditEvent.objects.filter(action="document_import", object_id=str(run.pk)).exists()
 
 
@@ -173,7 +175,7 @@ def _calls_and_writes(tree: ast.AST):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            if name == "document_publish":
+            if name in ("document_publish", "documents_import_publish"):  # the import's batches too
                 yield node.lineno, "call", {k.arg for k in node.keywords}
             for kw in node.keywords:
                 if (
@@ -201,5 +203,5 @@ def test_source_has_no_other_way_to_make_a_document_public():
                 assert keywords & {"approval", "imported"}, f"{rel}:{line} publishes without proof"
             else:
                 writers.setdefault(rel, []).append(line)
-    assert set(callers) == {"catalogue/importing.py", "publishing/services.py"}
+    assert set(callers) == {"catalogue/importing.py", "publishing/services/carrying_out.py"}
     assert set(writers) == {"catalogue/services.py"}

@@ -16,8 +16,7 @@ from docx.shared import Pt
 from pypdf import PdfReader, PdfWriter
 
 from gongkai.catalogue.tests.samples import make_pdf
-from gongkai.core.scan import scan_file
-from gongkai.publishing.redaction import (
+from gongkai.core.files.redaction import (
     DOCX_CONTENT_TYPE,
     REDACTION_CHAR,
     RedactionError,
@@ -26,6 +25,7 @@ from gongkai.publishing.redaction import (
     redact_pdf,
     redact_text,
 )
+from gongkai.core.scan import scan_file
 
 ID = "11010519491231002X"  # a valid resident ID number (check digit X)
 MOBILE = "13812345678"

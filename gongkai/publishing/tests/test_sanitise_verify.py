@@ -7,7 +7,7 @@ import docx
 import pymupdf
 import pytest
 
-from gongkai.publishing.redaction import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
+from gongkai.core.files.redaction import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from gongkai.publishing.sanitise import SanitiseError, sanitise_docx, sanitise_file, sanitise_pdf
 from gongkai.publishing.verify import find_values, normalise
 

@@ -156,6 +156,13 @@ def test_every_workbench_url_is_walked():
     from .test_powers import POWER_URLS
 
     walked |= {u.name for u in POWER_URLS}
+    from gongkai.consultations.tests.test_pages import CONSULTATION_URLS
+    from gongkai.questions.tests.test_services_and_pages import QUESTION_URLS
+
+    walked |= {u.name for u in CONSULTATION_URLS} | {u.name for u in QUESTION_URLS}  # issue 16, their apps
+    from gongkai.keyareas.tests.test_workbench import KEYAREA_URLS
+
+    walked |= {u.name for u in KEYAREA_URLS}  # walked in gongkai/keyareas/tests/test_workbench.py
     assert patterns - walked == set(), "add the new workbench URL to a walked list"
 
 

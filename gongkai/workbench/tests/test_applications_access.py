@@ -58,6 +58,30 @@ def _ask_reasons(w: AppWorld) -> dict:
     return {}
 
 
+def _draft(w: AppWorld):
+    """A clerk's extension proposal on the received application: a draft for the office head."""
+    from gongkai.applications import services
+
+    draft = w.received.letters.filter(status="draft").first()
+    if draft is None:
+        draft = services.extension_propose(
+            application=w.received, days=10, reason="需调取档案", actor=w.a.clerk
+        )
+        w.received.refresh_from_db()
+    return draft
+
+
+def _voided(w: AppWorld):
+    """The decided application's reply, voided by the office head (to be reissued)."""
+    from gongkai.applications import services
+
+    w.reply.refresh_from_db()
+    if w.reply.status != "void":
+        services.letter_void(letter=w.reply, reason="提供方式写错", actor=w.a.office_head)
+        w.reply.refresh_from_db()
+    return w.reply
+
+
 APPLICATION_URLS = [
     AppUrl("application_list", kwargs=lambda w: {}, outsider_status=200,
            hidden=lambda w: [w.received.tracking_no, w.submitted.tracking_no]),
@@ -129,6 +153,25 @@ APPLICATION_URLS = [
     AppUrl("application_assign", method="post", ok=302, data=lambda w: {"assign-assignee": w.a.office_head.pk}),
     AppUrl("application_link", method="post", ok=302, data=lambda w: {"link-other": w.decided.tracking_no}),
     AppUrl("application_abandon", kwargs=lambda w: {"pk": w.lapsed.pk}, method="post", ok=302),
+    # Issue 18: the agenda (every deadline in scope) and bulk assignment from the list; another
+    # agency's staff see only their own deadlines and can pick none of these applications.
+    AppUrl("agenda", kwargs=lambda w: {}, outsider_status=200,
+           hidden=lambda w: [w.received.tracking_no, w.decided.tracking_no]),
+    AppUrl("application_bulk_assign", kwargs=lambda w: {}, method="post", ok=302, outsider_status=302,
+           data=lambda w: {"ids": [w.received.pk, w.awaiting.pk], "bulk-assignee": w.a.office_head.pk}),
+    # Letters as drafts (issue 18 item 2, views/signoff.py).
+    AppUrl("application_signoff_queue", kwargs=lambda w: {}, outsider_status=200, user=lambda w: w.a.office_head,
+           session=lambda w: _draft(w) and {}, hidden=lambda w: [w.received.tracking_no]),
+    AppUrl("application_extension_propose", method="post", ok=302,
+           data=lambda w: {"propose-days": 10, "propose-reason": "需调取档案"}),
+    AppUrl("application_letter_sign", method="post", ok=302, user=lambda w: w.a.office_head,
+           kwargs=lambda w: {"pk": w.received.pk, "letter_pk": _draft(w).pk}, data=lambda w: {"note": "同意"}),
+    AppUrl("application_letter_edit", method="post", ok=302,
+           kwargs=lambda w: {"pk": w.received.pk, "letter_pk": _draft(w).pk}, data=lambda w: {"reasons": "需调取十年档案"}),
+    AppUrl("application_letter_void", method="post", ok=302,
+           kwargs=lambda w: {"pk": w.received.pk, "letter_pk": _draft(w).pk}, data=lambda w: {"reason": "重拟"}),
+    AppUrl("application_letter_reissue", method="post", ok=302,
+           kwargs=lambda w: {"pk": w.decided.pk, "letter_pk": _voided(w).pk}),
 ]  # fmt: skip
 
 

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from .applications_world import apps_fixture  # noqa: F401
-from .test_browser import WIDTHS, _signed_in, browser  # noqa: F401
+from .test_browser import WIDTHS, _signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # Set to a folder to keep a screenshot of each page (for reviewing the layout by eye).
@@ -13,9 +13,9 @@ SHOTS = os.environ.get("GONGKAI_SCREENSHOTS", "")
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_application_pages_fit_the_screen(browser, live_server, apps, device):  # noqa: F811
+def test_application_pages_fit_the_screen(new_page, live_server, apps, device):
     width, height = WIDTHS[device]
-    page = _signed_in(browser, live_server, apps.a.office_head, width, height)
+    page = _signed_in(new_page, apps.a.office_head, width, height)
     paths = {
         "list": "/staff/applications/",
         "register": "/staff/applications/register/",
@@ -30,8 +30,8 @@ def test_application_pages_fit_the_screen(browser, live_server, apps, device):  
             page.screenshot(path=os.path.join(SHOTS, f"{device}-{name}.png"), full_page=True)
 
 
-def test_a_consultation_answer_is_recorded_from_the_page(browser, live_server, apps):  # noqa: F811
-    page = _signed_in(browser, live_server, apps.a.clerk, *WIDTHS["laptop"])
+def test_a_consultation_answer_is_recorded_from_the_page(new_page, live_server, apps):
+    page = _signed_in(new_page, apps.a.clerk, *WIDTHS["laptop"])
     page.goto(live_server.url + f"/staff/applications/{apps.consulting.pk}/")
     item = page.locator(f"#consultation-{apps.consultation.pk}")
     item.get_by_text("登记征求意见结果").click()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from gongkai.catalogue.attachments import attachment_add
 from gongkai.catalogue.tests.samples import make_pdf
+from gongkai.core.files.redaction import PDF_CONTENT_TYPE
 from gongkai.publishing.models import FindingDecision, ImagePage, ManualRedaction
-from gongkai.publishing.redaction import PDF_CONTENT_TYPE
 from gongkai.publishing.rules import Decision
 from gongkai.publishing.services import finding_settle, submission_decide, submission_submit
 from gongkai.publishing.tests.factories import draft

@@ -10,12 +10,12 @@ from gongkai.publishing.rules import Decision
 from gongkai.publishing.services import submission_decide, submission_submit
 from gongkai.publishing.tests.factories import draft
 
-from .test_browser import _signed_in, browser  # noqa: F401 (the fixture)
+from .test_browser import _signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_dragging_on_a_page_picture_fills_the_area_form_and_redacts(browser, live_server, world):  # noqa: F811
+def test_dragging_on_a_page_picture_fills_the_area_form_and_redacts(new_page, live_server, world):
     a = world.a
     doc = pymupdf.open()
     doc.new_page(width=400, height=300).insert_text((40, 80), "Checklist", fontsize=12)
@@ -24,7 +24,7 @@ def test_dragging_on_a_page_picture_fills_the_area_form_and_redacts(browser, liv
     sub = submission_submit(submission=sub, actor=a.clerk)
     sub = submission_decide(submission=sub, actor=a.unit_head, decision=Decision.APPROVE)
 
-    page = _signed_in(browser, live_server, a.office_head, 1280, 900)
+    page = _signed_in(new_page, a.office_head, 1280, 900)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/staff/records/{sub.pk}/")

@@ -64,7 +64,9 @@ def test_secrecy_marks_cannot_be_settled_by_value(world):
     from gongkai.publishing.settlement import findings_settle_value
 
     a = world.a
-    sub = submission_submit(submission=draft(a, title="关于工作安排的通知", body="机密★5年\n正文。"), actor=a.clerk)
+    sub = submission_submit(
+        submission=draft(a, title="关于工作安排的通知", body="机密★5年\n正文。"), actor=a.clerk
+    )
     sub = submission_decide(submission=sub, actor=a.unit_head, decision=Decision.APPROVE)
     mark = sub.findings.get(kind=Kind.SECRECY_MARK)
     with pytest.raises(PublishingError, match="密级标志"):

@@ -15,7 +15,6 @@ from gongkai.publishing.models import ScanFinding, Submission
 from gongkai.publishing.rules import Decision
 from gongkai.publishing.services import (
     Conflict,
-    NotPermitted,
     PublishingError,
     finding_settle,
     record_attachment_add,
@@ -27,8 +26,8 @@ from gongkai.publishing.services import (
 
 from .. import selectors
 from ..forms import AttachmentForm, CancelForm, DecideForm, FindingForm, SubmitForm
-from .common import forbidden
-from .record_page import render_record
+from .common import run_service
+from .record_page import act_on_record, render_record
 
 DONE_MESSAGES = {
     Decision.APPROVE: gettext_lazy("已同意。"),
@@ -70,23 +69,21 @@ def record_submit(request, pk: int):
     if not form.is_valid():
         return render_record(request, submission, forms={"submit": form})
     d = form.cleaned_data
-    try:
-        submission_submit(
+    return act_on_record(
+        request,
+        submission,
+        lambda: submission_submit(
             submission=submission,
             actor=request.user,
             opinion=d["opinion"],
             publish_at=d["publish_at"],
             expected_version=d["version"],
-        )
-    except Conflict as exc:
-        return _conflict(request, submission, exc, SubmitForm, d, kept_opinion=d["opinion"])
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, forms={"submit": form})
-    messages.success(request, _("已送审。"))
-    return _back(submission)
+        ),
+        form=form,
+        render={"forms": {"submit": form}},
+        success=_("已送审。"),
+        conflict=lambda exc: _conflict(request, submission, exc, SubmitForm, d, kept_opinion=d["opinion"]),
+    )
 
 
 @require_POST
@@ -97,23 +94,21 @@ def record_decide(request, pk: int):
     if not form.is_valid():
         return render_record(request, submission, forms={"decide": form})
     d = form.cleaned_data
-    try:
-        submission_decide(
+    return act_on_record(
+        request,
+        submission,
+        lambda: submission_decide(
             submission=submission,
             actor=request.user,
             decision=d["decision"],
             opinion=d["opinion"],
             expected_version=d["version"],
-        )
-    except Conflict as exc:
-        return _conflict(request, submission, exc, DecideForm, d, kept_opinion=d["opinion"])
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, forms={"decide": form})
-    messages.success(request, DONE_MESSAGES.get(d["decision"], _("已办理。")))
-    return _back(submission)
+        ),
+        form=form,
+        render={"forms": {"decide": form}},
+        success=DONE_MESSAGES.get(d["decision"], _("已办理。")),
+        conflict=lambda exc: _conflict(request, submission, exc, DecideForm, d, kept_opinion=d["opinion"]),
+    )
 
 
 @require_POST
@@ -124,21 +119,23 @@ def record_finding_settle(request, pk: int, finding_pk: int):
     form = FindingForm(request.POST, prefix=f"finding-{finding.pk}", secrecy=finding.kind == "secrecy_mark")
     if not form.is_valid():
         return render_record(request, submission, finding_forms={finding.pk: form})
-    try:
-        finding_settle(
+    return act_on_record(
+        request,
+        submission,
+        lambda: finding_settle(
             finding=finding,
             actor=request.user,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
             ground=form.cleaned_data.get("ground") or "",
-        )
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, finding_forms={finding.pk: form})
-    messages.success(request, _("已处理扫描发现。"))
-    return redirect(reverse("workbench:record_detail", kwargs={"pk": submission.pk}) + "#findings")
+        ),
+        form=form,
+        render={"finding_forms": {finding.pk: form}},
+        success=_("已处理扫描发现。"),
+        then=lambda _result: redirect(
+            reverse("workbench:record_detail", kwargs={"pk": submission.pk}) + "#findings"
+        ),
+    )
 
 
 @require_POST
@@ -149,19 +146,17 @@ def record_cancel(request, pk: int):
     if not form.is_valid():
         return render_record(request, submission, forms={"cancel": form})
     d = form.cleaned_data
-    try:
-        submission_cancel(
+    return act_on_record(
+        request,
+        submission,
+        lambda: submission_cancel(
             submission=submission, actor=request.user, reason=d["reason"], expected_version=d["version"]
-        )
-    except Conflict as exc:
-        return _conflict(request, submission, exc, CancelForm, d, kept_opinion=d["reason"])
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, forms={"cancel": form})
-    messages.success(request, _("已撤销。"))
-    return _back(submission)
+        ),
+        form=form,
+        render={"forms": {"cancel": form}},
+        success=_("已撤销。"),
+        conflict=lambda exc: _conflict(request, submission, exc, CancelForm, d, kept_opinion=d["reason"]),
+    )
 
 
 @require_POST
@@ -172,21 +167,22 @@ def attachment_upload(request, pk: int):
     if not form.is_valid():
         return render_record(request, submission, forms={"attachment": form})
     upload = form.cleaned_data["file"]
-    try:
-        record_attachment_add(
+    return act_on_record(
+        request,
+        submission,
+        lambda: record_attachment_add(
             submission=submission,
             data=upload,
             filename=upload.name,
             title=form.cleaned_data["title"],
             actor=request.user,
-        )
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except AttachmentError as exc:
-        form.add_error("file", str(exc))
-        return render_record(request, submission, forms={"attachment": form})
-    messages.success(request, _("附件已上传。"))
-    return _back(submission)
+        ),
+        form=form,
+        render={"forms": {"attachment": form}},
+        success=_("附件已上传。"),
+        errors=(AttachmentError,),
+        field="file",
+    )
 
 
 @require_POST
@@ -194,15 +190,21 @@ def attachment_upload(request, pk: int):
 def attachment_remove(request, pk: int, attachment_pk: int):
     submission = selectors.submission_for_staff(request.user, pk)
     selectors.attachment_for_staff(submission, attachment_pk)  # 404 when not this record's
-    try:
-        record_attachment_remove(submission=submission, attachment_id=attachment_pk, actor=request.user)
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
+
+    def refused(exc):
         messages.error(request, str(exc))
         return _back(submission)
-    messages.success(request, _("附件已删除。"))
-    return _back(submission)
+
+    return run_service(
+        request,
+        lambda: record_attachment_remove(
+            submission=submission, attachment_id=attachment_pk, actor=request.user
+        ),
+        errors=(PublishingError,),
+        refused=refused,
+        success=_("附件已删除。"),
+        then=lambda _result: _back(submission),
+    )
 
 
 @staff_required

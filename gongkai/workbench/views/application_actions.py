@@ -4,7 +4,6 @@ with the form as typed and the reason; a concurrent change ends in a conflict me
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from gongkai.accounts.decorators import staff_required
 from gongkai.applications import services
 from gongkai.applications.models import Application, Consultation, FeeNotice
 from gongkai.applications.rules import Outcome
-from gongkai.applications.services import ApplicationError, Conflict, NotPermitted
+from gongkai.applications.services import ApplicationError
 
 from .. import selectors_applications as selectors
 from ..forms_applications import (
@@ -51,7 +50,7 @@ from .application_page import (
     letter_prefix,
     render_application,
 )
-from .common import forbidden
+from .common import run_service
 
 
 def _back(application: Application, anchor: str = ""):
@@ -66,9 +65,8 @@ def _act(
     the page again with what was typed and why."""
     if not form.is_valid():
         return render_application(request, application, forms={form.prefix: form})
-    try:
-        call(form.cleaned_data)
-    except Conflict as exc:
+
+    def conflict(exc):
         # Someone acted first: the page as it is now, the form refilled at the current version.
         fresh = selectors.application_for_staff(request.user, application.pk)
         data = request.POST.copy()
@@ -76,13 +74,15 @@ def _act(
         again = type(form)(data, request.FILES or None, prefix=form.prefix)
         message = str(exc) + _("当前状态：%(state)s。") % {"state": fresh.get_state_display()}
         return render_application(request, fresh, forms={form.prefix: again}, conflict=message, status=409)
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except ApplicationError as exc:
+
+    def refused(exc):
         form.add_error(None, str(exc))
         return render_application(request, application, forms={form.prefix: form}, error=str(exc))
-    messages.success(request, done)
-    return _back(application, anchor)
+
+    return run_service(
+        request, lambda: call(form.cleaned_data), errors=(ApplicationError,), refused=refused,
+        conflict=conflict, success=done, then=lambda _result: _back(application, anchor),
+    )  # fmt: skip
 
 
 def _get(request, pk: int) -> Application:
@@ -395,12 +395,11 @@ def application_link(request, pk: int):
 def application_abandon(request, pk: int):
     """Close now an application whose applicant let their time run out (the daily job would)."""
     a = _get(request, pk)
-    # services.application_abandon checks no permission (it runs unattended): check here.
-    if not services.can_handle(request.user, a.agency):
-        return forbidden(request, _("您没有办理此事项的权限。"))
-    try:
-        services.application_abandon(application=a, actor=request.user, today=timezone.localdate())
-    except ApplicationError as exc:
-        return render_application(request, a, error=str(exc))
-    messages.success(request, _("已按申请人逾期未补正或未缴费办结。"))
-    return _back(a)
+    return run_service(
+        request,
+        lambda: services.application_abandon(application=a, actor=request.user, today=timezone.localdate()),
+        errors=(ApplicationError,),
+        refused=lambda exc: render_application(request, a, error=str(exc)),
+        success=_("已按申请人逾期未补正或未缴费办结。"),
+        then=lambda _result: _back(a),
+    )

@@ -4,12 +4,15 @@ with their bound form when something is wrong, so nothing typed is lost."""
 
 from django.utils import timezone
 
+from gongkai.agencies.access import roles_at
+from gongkai.agencies.models import Role
 from gongkai.applications import services
 from gongkai.applications.clock import ClockError, EventKind
 from gongkai.applications.models import Application
 from gongkai.applications.personal_data import may_reveal
 from gongkai.applications.rules import OPEN_STATES, ApplicationState
-from gongkai.applications.services import can_approve, can_handle, clock_state
+from gongkai.applications.selectors import clock_state
+from gongkai.applications.services import can_approve, can_handle, next_signoff
 from gongkai.core.scan.masking import mask
 
 from .. import selectors_applications as selectors
@@ -39,6 +42,8 @@ from ..forms_applications import (
 )
 from .application_reveal import REVEAL_MINUTES, REVEAL_PREFIX, blank_reveal_form, reveal_reason
 from .common import page
+
+ROLE_LABELS = dict(Role.choices)
 
 # The query code of the application registered last in this session: {"pk", "code", "shown"}.
 # The page shows it once; the receipt (which prints it) can be had until the session ends.
@@ -134,6 +139,9 @@ def _permissions(user, application: Application, clock, file) -> dict:
         "link": handle,
         "abandon": handle and state in DECIDABLE and clock is not None and clock.abandoned is not None,
         "export": selectors.is_agency_staff(user, application.agency),
+        # Letters as drafts (issue 18 item 2): a clerk proposes, the office head extends.
+        "propose_extension": handle and not approve and state == ApplicationState.RECEIVED,
+        "roles": roles_at(user, application.agency),
     }
 
 
@@ -212,7 +220,12 @@ def _attach_item_forms(file, bound: dict, can: dict) -> None:
         sent = bound.get(prefix)
         letter.deliver_form = sent or DeliverForm(prefix=prefix)
         letter.delivered = bool(letter.deliveries.all())
-        letter.show_deliver = can["deliver"] or (sent is not None and can["handle"])
+        letter.show_deliver = letter.status == "signed" and (
+            can["deliver"] or (sent is not None and can["handle"])
+        )
+        letter.awaiting = next_signoff(letter)  # the role the draft waits for (views/signoff.py)
+        letter.may_sign = letter.awaiting in can["roles"]
+        letter.awaiting_label = ROLE_LABELS.get(letter.awaiting, "")
     for case in file.cases:
         prefix = case_result_prefix(case.pk)
         sent = bound.get(prefix)

@@ -4,14 +4,14 @@ a zip). State changes are in application_actions.py."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts.decorators import staff_required
 from gongkai.applications import letters
@@ -20,18 +20,18 @@ from gongkai.applications.personal_data import Shown, may_reveal
 from gongkai.applications.rules import RECEIPT_RULES, Channel
 from gongkai.applications.services import (
     ApplicationError,
-    NotPermitted,
     application_register,
+    applications_assign,
     letter_context,
     letter_rendered,
 )
 
 from .. import selectors_applications as selectors
-from ..forms_applications import ApplicationFilterForm, StaffRegisterForm
+from ..forms_applications import ApplicationFilterForm, BulkAssignForm, StaffRegisterForm
 from .application_export import application_package
 from .application_page import QUERY_CODE_SESSION_KEY, render_application, session_query_code
 from .application_reveal import audit_download
-from .common import forbidden, page
+from .common import forbidden, page, run_service
 
 PAGE_SIZE = 20
 # Served files must never run as a page of this site, whatever their content (security.md).
@@ -59,14 +59,14 @@ def application_list(request):
     today = timezone.localdate()
     form = ApplicationFilterForm(request.GET or None, user=request.user)
     applications = selectors.applications_in_scope(request.user)
+    can_handle = selectors.handling_agencies(request.user).exists()
     if form.is_bound:
         form.is_valid()
         f = form.cleaned_data
         if f.get("q"):
-            q = f["q"].strip()
-            applications = applications.filter(
-                Q(tracking_no__icontains=q) | Q(name__icontains=q) | Q(legacy_ref=q)
-            )
+            applications = selectors.search_applications(applications, request.user, f["q"])
+        if f.get("mine"):
+            applications = applications.filter(assigned_to=request.user)
         if f.get("state"):
             applications = applications.filter(state=f["state"])
         if f.get("channel"):
@@ -87,10 +87,57 @@ def application_list(request):
         "rows": selectors.decorate(page_obj.object_list, today),
         "filters": filters,
         "filtered": bool(filters),
-        "can_register": selectors.handling_agencies(request.user).exists(),
+        "can_register": can_handle,
+        "bulk_form": BulkAssignForm(user=request.user) if can_handle else None,
         "due_soon_days": selectors.DUE_SOON_DAYS,
     }
     return page(request, "workbench/applications/list.html", context)
+
+
+@require_POST
+@staff_required
+def application_bulk_assign(request):
+    """Assign the applications ticked in the list to one handler, all or none; each assignment is
+    checked (the user handles applications of that agency, the handler belongs to it) and audited
+    by the service."""
+    form = BulkAssignForm(request.POST, user=request.user)
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    chosen = selectors.applications_in_scope(request.user).filter(pk__in=ids).order_by("pk")
+    back = request.POST.get("next", "")
+    target = reverse("workbench:application_list") + (f"?{back}" if back else "")
+    if not form.is_valid():
+        messages.error(request, _("请选择承办人。"))
+        return redirect(target)
+    assignee = form.cleaned_data["assignee"]
+
+    def done(assigned):
+        messages.success(
+            request,
+            _("已将 %(n)d 件申请交由 %(who)s 承办。")
+            % {"n": len(assigned), "who": assignee.get_full_name() or assignee.get_username()},
+        )
+        return redirect(target)
+
+    return run_service(
+        request,
+        lambda: applications_assign(applications=chosen, assignee=assignee, actor=request.user),
+        errors=(ApplicationError,),
+        refused=lambda exc: (messages.error(request, str(exc)), redirect(target))[1],
+        then=done,
+    )
+
+
+def _registered(request, submitted):
+    application = submitted.application
+    # The query code is shown once, on the next page, and printed on the receipt
+    # while this session lasts; the database keeps only its hash.
+    request.session[QUERY_CODE_SESSION_KEY] = {
+        "pk": application.pk,
+        "code": submitted.query_code,
+        "shown": False,
+    }
+    messages.success(request, _("申请已登记，申请编号：%(no)s。") % {"no": application.tracking_no})
+    return redirect("workbench:application_detail", pk=application.pk)
 
 
 @sensitive_post_parameters("id_number", "phone", "email", "address")
@@ -106,27 +153,17 @@ def application_register_view(request):
         form = StaffRegisterForm(request.POST, user=request.user)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                submitted = application_register(
+            response = run_service(
+                request,
+                lambda: application_register(
                     data=d, channel=d["channel"], received_on=d["received_on"], actor=request.user
-                )
-            except NotPermitted as exc:
-                return forbidden(request, str(exc))
-            except ApplicationError as exc:
-                form.add_error(None, str(exc))
-            else:
-                application = submitted.application
-                # The query code is shown once, on the next page, and printed on the receipt
-                # while this session lasts; the database keeps only its hash.
-                request.session[QUERY_CODE_SESSION_KEY] = {
-                    "pk": application.pk,
-                    "code": submitted.query_code,
-                    "shown": False,
-                }
-                messages.success(
-                    request, _("申请已登记，申请编号：%(no)s。") % {"no": application.tracking_no}
-                )
-                return redirect("workbench:application_detail", pk=application.pk)
+                ),
+                errors=(ApplicationError,),
+                refused=lambda exc: form.add_error(None, str(exc)),
+                then=lambda submitted: _registered(request, submitted),
+            )
+            if response is not None:
+                return response
     else:
         initial = {"agency": agencies[0].code} if len(agencies) == 1 else {}
         form = StaffRegisterForm(initial=initial, user=request.user)

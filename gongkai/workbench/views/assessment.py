@@ -15,7 +15,7 @@ from gongkai.assessment import selectors, services
 from gongkai.assessment.models import Evaluation
 from gongkai.assessment.scoring import PeriodError, period_of, period_parse, periods_of_year
 
-from .common import page
+from .common import page, run_service
 
 
 def _authority_and_period(request, data):
@@ -79,13 +79,17 @@ def assessment_compute(request):
     if scheme is None:
         messages.error(request, _("%(year)d年度没有启用的考核方案。") % {"year": period.year})
     else:
-        try:
-            results = services.assessment_compute(
+        run_service(
+            request,
+            lambda: services.assessment_compute(
                 scheme=scheme, authority=authority, period=period.label, actor=request.user
-            )
-        except services.AssessmentError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已重新计算%(n)d个机关的考核得分。") % {"n": len(results)})
+            ),
+            errors=(services.AssessmentError,),
+            refused=lambda exc: messages.error(request, str(exc)),
+            refusal_page=False,  # refused or not permitted: said on the table page
+            then=lambda results: messages.success(
+                request, _("已重新计算%(n)d个机关的考核得分。") % {"n": len(results)}
+            ),
+        )
     query = urlencode({"authority": authority.pk, "period": period.label})
     return redirect(f"{reverse('workbench:assessment')}?{query}")

@@ -5,7 +5,6 @@ refusal shows the page again with what was typed and why."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -21,7 +20,7 @@ from gongkai.complaints.models import Complaint
 from gongkai.complaints.rules import Kind, State, next_state
 
 from ..forms_complaints import AnswerForm, ComplaintFilterForm, InvestigateForm, PublishForm
-from .common import forbidden, page
+from .common import page, run_service
 
 PAGE_SIZE = 20
 
@@ -110,18 +109,20 @@ def _act(
     form = form_class(request.POST)
     if not form.is_valid():
         return _render(request, complaint, forms={form.prefix: form})
-    try:
-        call(complaint, form.cleaned_data)
-    except services.NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except services.Conflict as exc:
-        fresh = selectors.complaint_for_staff(request.user, pk)
-        return _render(request, fresh, error=str(exc), status=409)
-    except services.ComplaintError as exc:
+
+    def refused(exc):
         form.add_error(None, str(exc))
         return _render(request, complaint, forms={form.prefix: form}, error=str(exc))
-    messages.success(request, done(form.cleaned_data))
-    return redirect(reverse("workbench:complaint_detail", kwargs={"pk": pk}))
+
+    def conflict(exc):
+        fresh = selectors.complaint_for_staff(request.user, pk)
+        return _render(request, fresh, error=str(exc), status=409)
+
+    return run_service(
+        request, lambda: call(complaint, form.cleaned_data), errors=(services.ComplaintError,),
+        refused=refused, conflict=conflict, success=done(form.cleaned_data),
+        then=lambda _result: redirect(reverse("workbench:complaint_detail", kwargs={"pk": pk})),
+    )  # fmt: skip
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.utils import timezone
 from gongkai.accounts.decorators import staff_required
 from gongkai.complaints.selectors import complaint_counts
 
-from .. import selectors, selectors_applications
+from .. import agenda, selectors, selectors_applications
 from ..forms import FilterForm
 from .common import page
 
@@ -21,6 +21,8 @@ def dashboard(request):
         "board": selectors.dashboard_for(request.user),
         "applications": selectors_applications.application_counts(request.user, timezone.localdate()),
         "complaints": complaint_counts(request.user, timezone.localdate()),
+        # "What is due this week", from the same list the agenda page shows (workbench/agenda.py).
+        "agenda": agenda.agenda_counts(request.user, timezone.localdate()),
     }
     return page(request, "workbench/dashboard.html", context)
 

@@ -1,6 +1,5 @@
 """Changes to a published document: withdrawal or a new validity, proposed for review."""
 
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,11 +9,11 @@ from gongkai.accounts.decorators import staff_required
 from gongkai.catalogue.models import Visibility
 from gongkai.publishing import permissions
 from gongkai.publishing.models import Submission
-from gongkai.publishing.services import NotPermitted, PublishingError, change_propose
+from gongkai.publishing.services import PublishingError, change_propose
 
 from .. import selectors
 from ..forms import ChangeForm
-from .common import forbidden, page
+from .common import forbidden, page, run_service
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -28,22 +27,23 @@ def document_change(request, pk: int):
         form = ChangeForm(request.POST, user=request.user, document=document)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                submission = change_propose(
+            response = run_service(
+                request,
+                lambda: change_propose(
                     document=document,
                     kind=d["kind"],
                     actor=request.user,
                     reason=d["reason"],
                     validity=d["validity"],
                     replaced_by=d["replaced_by"],
-                )
-            except NotPermitted as exc:
-                return forbidden(request, str(exc))
-            except PublishingError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已提出并送审。"))
-                return redirect("workbench:record_detail", pk=submission.pk)
+                ),
+                errors=(PublishingError,),
+                refused=lambda exc: form.add_error(None, str(exc)),
+                success=_("已提出并送审。"),
+                then=lambda submission: redirect("workbench:record_detail", pk=submission.pk),
+            )
+            if response is not None:
+                return response
     else:
         form = ChangeForm(user=request.user, document=document)
     context = {

@@ -22,10 +22,10 @@ from gongkai.powers import selectors, services
 from gongkai.powers.flowchart import flowchart_svg
 from gongkai.powers.models import TABLE1_DECISION_TYPES
 from gongkai.powers.selectors import PowerRecord
-from gongkai.powers.services import NotPermitted, PowerError
+from gongkai.powers.services import PowerError
 
 from ..forms_powers import DecisionCountForm, PowerCreateForm, PowerFilterForm, ReviseForm
-from .common import forbidden, page
+from .common import forbidden, page, run_service
 
 PAGE_SIZE = 50
 
@@ -79,16 +79,24 @@ def power_new(request):
         return page(request, "workbench/powers/form.html", {"form": form, "power": None})
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            power = services.power_create(
-                agency=d["agency"], code=d["code"], type=d["type"], name=d["name"],
-                effective_from=d["effective_from"], values=form.version_fields(), actor=request.user,
-            )  # fmt: skip
-        except PowerError as exc:  # NotPermitted included: shown on the form like the others
-            form.add_error(None, str(exc))
-        else:
+
+        def created(power):
             messages.success(request, _("已添加权力事项“%(name)s”。") % {"name": power.name})
             return redirect(_detail_url(power.pk))
+
+        response = run_service(
+            request,
+            lambda: services.power_create(
+                agency=d["agency"], code=d["code"], type=d["type"], name=d["name"],
+                effective_from=d["effective_from"], values=form.version_fields(), actor=request.user,
+            ),
+            errors=(PowerError,),
+            refused=lambda exc: form.add_error(None, str(exc)),
+            refusal_page=False,  # NotPermitted included: shown on the form like the others
+            then=created,
+        )  # fmt: skip
+        if response is not None:
+            return response
     return page(request, "workbench/powers/form.html", {"form": form, "power": None}, status=400)
 
 
@@ -142,17 +150,18 @@ def power_revise(request, pk: int):
         return page(request, "workbench/powers/form.html", context)
     if form.is_valid():
         day = form.cleaned_data["effective_from"]
-        try:
-            services.power_revise(
+        response = run_service(
+            request,
+            lambda: services.power_revise(
                 power=power, effective_from=day, values=form.version_fields(), actor=request.user
-            )
-        except NotPermitted as exc:
-            return forbidden(request, str(exc))
-        except PowerError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已修订，新版本自%(day)s起施行。") % {"day": day.isoformat()})
-            return redirect(_detail_url(power.pk, "history"))
+            ),
+            errors=(PowerError,),
+            refused=lambda exc: form.add_error(None, str(exc)),
+            success=_("已修订，新版本自%(day)s起施行。") % {"day": day.isoformat()},
+            then=lambda _result: redirect(_detail_url(power.pk, "history")),
+        )
+        if response is not None:
+            return response
     return page(request, "workbench/powers/form.html", context, status=400)
 
 
@@ -167,14 +176,16 @@ def power_decision_count(request, pk: int):
     if not form.is_valid():
         return _render(request, record, decision_form=form, status=400)
     year, count = form.cleaned_data["year"], form.cleaned_data["count"]
-    try:
-        services.decision_count_set(power=record.power, year=year, count=count, actor=request.user)
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PowerError as exc:
+
+    def refused(exc):
         form.add_error(None, str(exc))
         return _render(request, record, decision_form=form, status=400)
-    messages.success(
-        request, _("已保存%(year)s年的处理决定数量：%(count)s件。") % {"year": year, "count": count}
+
+    return run_service(
+        request,
+        lambda: services.decision_count_set(power=record.power, year=year, count=count, actor=request.user),
+        errors=(PowerError,),
+        refused=refused,
+        success=_("已保存%(year)s年的处理决定数量：%(count)s件。") % {"year": year, "count": count},
+        then=lambda _result: redirect(_detail_url(record.power.pk, "decisions")),
     )
-    return redirect(_detail_url(record.power.pk, "decisions"))

@@ -4,6 +4,7 @@ wrong, so nothing typed is lost."""
 
 from dataclasses import dataclass
 
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Role
@@ -18,7 +19,7 @@ from gongkai.publishing.models import (
     ground_label,
 )
 from gongkai.publishing.rules import NonDisclosureGround, SubmissionKind, SubmissionState
-from gongkai.publishing.services import chain_for
+from gongkai.publishing.services import PublishingError, chain_for
 
 from ..forms import (
     AttachmentForm,
@@ -31,7 +32,7 @@ from ..forms import (
     SubmitForm,
 )
 from ..highlight import Span, highlight, kind_label
-from .common import page
+from .common import page, run_service
 
 TEXT_FIELDS = (
     ("title", gettext_lazy("标题")),
@@ -231,3 +232,30 @@ def render_record(
         **_redactions(submission, findings, can["settle"], area_forms or {}, remove_forms or {}),
     }
     return page(request, "workbench/record_detail.html", context, status=status)
+
+
+def act_on_record(
+    request,
+    submission: Submission,
+    call,
+    *,
+    form,
+    render: dict,
+    success: str,
+    then=None,
+    conflict=None,
+    errors: tuple[type[Exception], ...] = (PublishingError,),
+    field: str | None = None,
+):
+    """Run one publishing service for a record-page form (``run_service``): a refusal puts the
+    reason on ``form`` (at ``field``) and re-renders the page with ``render`` (the bound forms);
+    done, back to the record (or ``then``)."""
+
+    def refused(exc):
+        form.add_error(field, str(exc))
+        return render_record(request, submission, **render)
+
+    return run_service(
+        request, call, errors=errors, refused=refused, conflict=conflict, success=success,
+        then=then or (lambda _result: redirect("workbench:record_detail", pk=submission.pk)),
+    )  # fmt: skip

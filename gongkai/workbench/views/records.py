@@ -1,6 +1,5 @@
 """Drafting and editing a record, and the record page."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -10,11 +9,11 @@ from gongkai.accounts.decorators import staff_required
 from gongkai.catalogue.models import Document, Visibility
 from gongkai.publishing import permissions
 from gongkai.publishing.rules import SubmissionKind
-from gongkai.publishing.services import Conflict, NotPermitted, PublishingError, record_draft, record_update
+from gongkai.publishing.services import PublishingError, record_draft, record_update
 
 from .. import selectors
 from ..forms import RecordForm, document_fields_of
-from .common import forbidden, page
+from .common import forbidden, page, run_service
 from .record_page import render_record
 
 
@@ -41,8 +40,9 @@ def record_new(request):
         form = RecordForm(request.POST, user=request.user)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                submission = record_draft(
+            response = run_service(
+                request,
+                lambda: record_draft(
                     agency=d["agency"],
                     fields=form.document_fields(),
                     actor=request.user,
@@ -51,12 +51,15 @@ def record_new(request):
                     info_type=d["info_type"],
                     formed_at=d["formed_at"],
                     clarifies=d["clarifies"],
-                )
-            except PublishingError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已保存草稿。可以上传附件，然后送审。"))
-                return redirect("workbench:record_detail", pk=submission.pk)
+                ),
+                errors=(PublishingError,),
+                refused=lambda exc: form.add_error(None, str(exc)),
+                refusal_page=False,  # the form offers only the agencies the user drafts for
+                success=_("已保存草稿。可以上传附件，然后送审。"),
+                then=lambda submission: redirect("workbench:record_detail", pk=submission.pk),
+            )
+            if response is not None:
+                return response
         clarified = None
     else:
         clarified = _clarified(request, agencies)
@@ -85,8 +88,22 @@ def record_edit(request, pk: int):
         form = RecordForm(request.POST, user=request.user, submission=submission)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                record_update(
+
+            def refused(exc):
+                form.add_error(None, str(exc))
+
+            def conflicted(exc):
+                # Keep what was typed; the next save applies it over the current version.
+                nonlocal form, conflict
+                submission.refresh_from_db()
+                conflict = str(exc)
+                data = request.POST.copy()
+                data["version"] = submission.version
+                form = RecordForm(data, user=request.user, submission=submission)
+
+            response = run_service(
+                request,
+                lambda: record_update(
                     submission=submission,
                     fields=form.document_fields(base=document_fields_of(document)),
                     actor=request.user,
@@ -95,21 +112,15 @@ def record_edit(request, pk: int):
                     non_disclosure_ground=d["non_disclosure_ground"],
                     info_type=d["info_type"],
                     formed_at=d["formed_at"],
-                )
-            except Conflict as exc:
-                # Keep what was typed; the next save applies it over the current version.
-                submission.refresh_from_db()
-                conflict = str(exc)
-                data = request.POST.copy()
-                data["version"] = submission.version
-                form = RecordForm(data, user=request.user, submission=submission)
-            except NotPermitted as exc:
-                return forbidden(request, str(exc))
-            except PublishingError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("修改已保存。"))
-                return redirect("workbench:record_detail", pk=submission.pk)
+                ),
+                errors=(PublishingError,),
+                refused=refused,
+                conflict=conflicted,
+                success=_("修改已保存。"),
+                then=lambda _result: redirect("workbench:record_detail", pk=submission.pk),
+            )
+            if response is not None:
+                return response
     else:
         form = RecordForm(
             initial=RecordForm.initial_for(submission), user=request.user, submission=submission

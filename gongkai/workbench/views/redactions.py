@@ -21,12 +21,12 @@ from gongkai.publishing.manual import (
     page_preview,
 )
 from gongkai.publishing.models import ImagePage, ManualRedaction
-from gongkai.publishing.services import NotPermitted, PublishingError, attachment_public_preview
+from gongkai.publishing.services import PublishingError, attachment_public_preview
 
 from .. import selectors
 from ..forms import ManualAreaForm, ManualRemoveForm, ManualValueForm
-from .common import forbidden
-from .record_page import render_record
+from .common import run_service
+from .record_page import act_on_record, render_record
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
@@ -42,20 +42,20 @@ def record_manual_value(request, pk: int):
     form = ManualValueForm(request.POST)
     if not form.is_valid():
         return render_record(request, submission, forms={"manual_value": form})
-    try:
-        manual_value_add(
+    return act_on_record(
+        request,
+        submission,
+        lambda: manual_value_add(
             submission=submission,
             actor=request.user,
             value=form.cleaned_data["value"],
             ground=form.cleaned_data["ground"],
-        )
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, forms={"manual_value": form})
-    messages.success(request, _("已添加人工遮盖：公开时将在所有位置删除该内容。"))
-    return _to_redactions(submission)
+        ),
+        form=form,
+        render={"forms": {"manual_value": form}},
+        success=_("已添加人工遮盖：公开时将在所有位置删除该内容。"),
+        then=lambda _result: _to_redactions(submission),
+    )
 
 
 @require_POST
@@ -67,22 +67,22 @@ def record_manual_area(request, pk: int, attachment_pk: int):
     if not form.is_valid():
         return render_record(request, submission, area_forms={attachment.pk: form})
     d = form.cleaned_data
-    try:
-        manual_area_add(
+    return act_on_record(
+        request,
+        submission,
+        lambda: manual_area_add(
             submission=submission,
             actor=request.user,
             attachment_id=attachment.pk,
             page=d["page"],
             box=[d["x0"], d["y0"], d["x1"], d["y1"]],
             ground=d["ground"],
-        )
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, area_forms={attachment.pk: form})
-    messages.success(request, _("已添加遮盖区域：公开时该区域内的文字和图像将被删除。"))
-    return _to_redactions(submission)
+        ),
+        form=form,
+        render={"area_forms": {attachment.pk: form}},
+        success=_("已添加遮盖区域：公开时该区域内的文字和图像将被删除。"),
+        then=lambda _result: _to_redactions(submission),
+    )
 
 
 @require_POST
@@ -93,15 +93,17 @@ def record_manual_remove(request, pk: int, redaction_pk: int):
     form = ManualRemoveForm(request.POST, prefix=f"remove-{redaction.pk}")
     if not form.is_valid():
         return render_record(request, submission, remove_forms={redaction.pk: form})
-    try:
-        manual_redaction_remove(redaction=redaction, actor=request.user, reason=form.cleaned_data["reason"])
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, remove_forms={redaction.pk: form})
-    messages.success(request, _("已撤销该人工遮盖。"))
-    return _to_redactions(submission)
+    return act_on_record(
+        request,
+        submission,
+        lambda: manual_redaction_remove(
+            redaction=redaction, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        form=form,
+        render={"remove_forms": {redaction.pk: form}},
+        success=_("已撤销该人工遮盖。"),
+        then=lambda _result: _to_redactions(submission),
+    )
 
 
 @require_POST
@@ -109,15 +111,19 @@ def record_manual_remove(request, pk: int, redaction_pk: int):
 def record_image_page_confirm(request, pk: int, image_pk: int):
     submission = selectors.submission_for_staff(request.user, pk)
     image_page = get_object_or_404(ImagePage, pk=image_pk, submission=submission)
-    try:
-        image_page_confirm(image_page=image_page, actor=request.user)
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
+
+    def refused(exc):
         messages.error(request, str(exc))
         return _to_redactions(submission)
-    messages.success(request, _("已确认该图像页。"))
-    return _to_redactions(submission)
+
+    return run_service(
+        request,
+        lambda: image_page_confirm(image_page=image_page, actor=request.user),
+        errors=(PublishingError,),
+        refused=refused,
+        success=_("已确认该图像页。"),
+        then=lambda _result: _to_redactions(submission),
+    )
 
 
 @staff_required
@@ -145,13 +151,21 @@ def record_attachment_preview(request, pk: int, attachment_pk: int):
     publication uses); not stored, never public."""
     submission = selectors.submission_for_staff(request.user, pk)
     attachment = selectors.attachment_for_staff(submission, attachment_pk)
-    try:
-        data = attachment_public_preview(submission=submission, attachment=attachment, actor=request.user)
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
+
+    def refused(exc):
         messages.error(request, str(exc))
         return _to_redactions(submission)
+
+    return run_service(
+        request,
+        lambda: attachment_public_preview(submission=submission, attachment=attachment, actor=request.user),
+        errors=(PublishingError,),
+        refused=refused,
+        then=lambda data: _preview_response(attachment, data),
+    )
+
+
+def _preview_response(attachment, data: bytes):
     name = attachment.original_name.rsplit(".", 1)
     filename = f"{name[0]}-公开预览.{name[1]}" if len(name) == 2 else f"{attachment.original_name}-公开预览"
     response = FileResponse(

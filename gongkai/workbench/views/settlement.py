@@ -9,13 +9,11 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.decorators import staff_required
 from gongkai.publishing.models import ScanFinding
-from gongkai.publishing.services import NotPermitted, PublishingError
 from gongkai.publishing.settlement import findings_settle_value
 
 from .. import selectors
 from ..forms import FindingForm
-from .common import forbidden
-from .record_page import render_record
+from .record_page import act_on_record, render_record
 
 
 @require_POST
@@ -26,8 +24,10 @@ def record_findings_settle_value(request, pk: int, finding_pk: int):
     form = FindingForm(request.POST, prefix=f"finding-{finding.pk}")
     if not form.is_valid():
         return render_record(request, submission, finding_forms={finding.pk: form})
-    try:
-        settled = findings_settle_value(
+    return act_on_record(
+        request,
+        submission,
+        lambda: findings_settle_value(
             submission=submission,
             kind=finding.kind,
             value=finding.value,
@@ -35,11 +35,14 @@ def record_findings_settle_value(request, pk: int, finding_pk: int):
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
             ground=form.cleaned_data.get("ground") or "",
-        )
-    except NotPermitted as exc:
-        return forbidden(request, str(exc))
-    except PublishingError as exc:
-        form.add_error(None, str(exc))
-        return render_record(request, submission, finding_forms={finding.pk: form})
+        ),
+        form=form,
+        render={"finding_forms": {finding.pk: form}},
+        success="",
+        then=lambda settled: _settled(request, submission, settled),
+    )
+
+
+def _settled(request, submission, settled):
     messages.success(request, _("已一并处理同一值的 %(n)d 条扫描发现。") % {"n": len(settled)})
     return redirect(reverse("workbench:record_detail", kwargs={"pk": submission.pk}) + "#findings")

@@ -9,6 +9,9 @@ from datetime import date
 
 from django.core.management.base import CommandError
 
+from gongkai.applications.retention import application_files_sweep, applications_anonymise
+from gongkai.assessment.retention import evaluations_anonymise
+from gongkai.complaints.retention import complaints_anonymise
 from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.core.retention import RetentionError, retention_cutoff, retention_years
@@ -41,11 +44,6 @@ class Command(GongkaiCommand):
 
     @exclusive("purge-personal-data")  # one node at a time (core/joblock.py)
     def handle(self, *args, dry_run, before, json, **options):
-        # Imported here: core depends on no domain app at import time (architecture.md).
-        from gongkai.applications.retention import application_files_sweep, applications_anonymise
-        from gongkai.assessment.retention import evaluations_anonymise
-        from gongkai.complaints.retention import complaints_anonymise
-
         try:
             cutoff = retention_cutoff(before=before)
             years = retention_years()

@@ -5,6 +5,7 @@ import logging
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
+from gongkai.agencies.selectors import public_contact_values
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.core.scan import Confidence, ScanError, drop_known, scan_file
 
@@ -73,8 +74,6 @@ class Command(GongkaiCommand):
 def _directory_values() -> frozenset[str]:
     """The directory's public contact values; none where the command runs without the
     platform's database (the scan itself needs none)."""
-    from gongkai.agencies.selectors import public_contact_values
-
     try:
         return public_contact_values()
     except DatabaseError:

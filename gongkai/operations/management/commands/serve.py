@@ -19,7 +19,7 @@ def default_workers() -> int:
 
 
 def _gunicorn_version() -> tuple[int, ...]:
-    import gunicorn
+    import gunicorn  # optional: imported only where find_spec found it (see handle)
 
     return tuple(getattr(gunicorn, "version_info", (0,)))
 

@@ -1,9 +1,10 @@
 """`gongkai remind [--dry-run] [--json]`: e-mail staff about records due soon or overdue.
-Run daily (cron or a systemd timer)."""
+Run daily (cron or a systemd timer). Composed in gongkai/operations/reminders.py."""
 
+from gongkai.applications.reminders import lapsed_close
 from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
-from gongkai.publishing.reminders import reminders_collect, reminders_send
+from gongkai.operations.reminders import reminders_collect, reminders_send
 
 
 class Command(GongkaiCommand):
@@ -18,8 +19,6 @@ class Command(GongkaiCommand):
 
     @exclusive("remind")  # one node at a time (core/joblock.py)
     def handle(self, *args, dry_run, json, **options):
-        from gongkai.applications.reminders import lapsed_close
-
         closed = [] if dry_run else lapsed_close()  # applicants' time ran out: close as abandoned
         reminders = reminders_collect()
         sent = 0 if dry_run else reminders_send(reminders)

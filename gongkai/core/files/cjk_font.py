@@ -19,6 +19,9 @@ the whole face draws them (tested).
 Lookup (``find_cjk_font``): ``$GONGKAI_CJK_FONT_DIR`` if set, then the directories where Debian,
 Fedora and Arch install the fonts; Serif before Sans; in a collection (``.ttc``) the face whose
 family ends in " SC". Missing fonts raise ``CJKFontError`` naming the package to install.
+
+Kept as one module on purpose (over 500 lines): a self-contained OpenType/CFF reader and
+writer whose parts nothing else uses.
 """
 
 import functools

@@ -11,6 +11,9 @@ Needles are matched everywhere in the file, ignoring ASCII case and full-width/h
 (``１３８…`` is ``138…``), and a needle's whitespace may match any whitespace or none. In a PDF,
 whose extracted text has spaces and line breaks where the layout put them, all whitespace is
 ignored: a mobile number wrapped over two lines is still found.
+
+Kept as one module on purpose (over 500 lines): the text, DOCX and PDF paths share the needle
+matching and the re-check, which must not drift apart.
 """
 
 import io
@@ -21,6 +24,8 @@ import docx
 import pymupdf
 from django.utils.translation import gettext as _
 from lxml import etree
+
+from .extract import AttachmentError, extract_text
 
 REDACTION_CHAR = "■"
 
@@ -387,8 +392,6 @@ def redact_docx(data: bytes, needles: list[str]) -> bytes:
 def _verify_docx(data: bytes, patterns: dict[str, re.Pattern]) -> None:
     """Read the result back: neither the pre-scan's extraction nor any text in any part may
     still contain a needle."""
-    from gongkai.core.files.extract import AttachmentError, extract_text
-
     remaining = dict.fromkeys(patterns, 0)
     _process_docx(_open_docx(data), patterns, remaining, write=False)
     try:
@@ -610,8 +613,6 @@ def redact_pdf(data: bytes, needles: list[str]) -> bytes:
 def _pdf_missing(data: bytes, missing: list[str], keys: dict[str, str]) -> RedactionError:
     """The error for needles not located on any page: different words when the pre-scan's
     reader (pypdf) does see them in the file's text."""
-    from gongkai.core.files.extract import AttachmentError, extract_text
-
     try:
         text = _squeeze(extract_text("pdf", data, max_bytes=None, seconds=None)[0])
     except AttachmentError:
@@ -625,8 +626,6 @@ def _pdf_missing(data: bytes, missing: list[str], keys: dict[str, str]) -> Redac
 def _verify_pdf(data: bytes, keys: dict[str, str]) -> None:
     """Read the result back with PyMuPDF, with pypdf as the pre-scan does, and (ASCII
     needles) in every decompressed object: no needle may be left."""
-    from gongkai.core.files.extract import AttachmentError, extract_text
-
     raw_check = any(len(k) >= RAW_CHECK_MIN_LENGTH and k.isascii() for k in keys.values())
     doc = pymupdf.open(stream=data, filetype="pdf")
     try:
