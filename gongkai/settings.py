@@ -4,6 +4,7 @@ Everything a deployment changes comes from the environment (see docs/deployment.
 defaults run the embedded demo: SQLite under ``GONGKAI_DATA_DIR`` (default ``./var``).
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -171,6 +172,11 @@ GONGKAI_TOWNSHIP_REPORT_DUE = os.environ.get("GONGKAI_TOWNSHIP_REPORT_DUE", "01-
 # A correction notice after Art. 30's 7-working-day window: refused by default; where a local
 # rule allows it, sent without touching the original reply deadline (regulation.md, Clocks).
 GONGKAI_ALLOW_LATE_CORRECTION = os.environ.get("GONGKAI_ALLOW_LATE_CORRECTION", "0") == "1"
+# Local policy the regulation leaves open (issues 16, 18): who signs a reply off before it is
+# issued (JSON, e.g. {"reply": ["office_head"], "reply:withheld": ["office_head", "leader"]};
+# none by default) and the working days an office has to answer a public question.
+GONGKAI_LETTER_SIGNOFF = json.loads(os.environ.get("GONGKAI_LETTER_SIGNOFF") or "{}")
+GONGKAI_QUESTION_ANSWER_WORKDAYS = int(os.environ.get("GONGKAI_QUESTION_ANSWER_WORKDAYS", 5))
 # Years personal data of closed applications and answered complaints is kept before
 # `gongkai purge-personal-data` anonymises it (security.md; default and reasons: core/retention.py).
 GONGKAI_PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("GONGKAI_PERSONAL_DATA_RETENTION_YEARS", 5))

@@ -229,3 +229,26 @@ def test_without_sign_off_an_issued_letter_is_voided_and_reissued_by_the_office_
     assert again.signoff_steps == ["office_head"] and again.status == LetterStatus.DRAFT
     again = services.letter_sign(letter=again, actor=office["head"])
     assert again.letter_no != first.letter_no and any("纸质邮寄" in p for p in again.paragraphs)
+
+
+def test_a_deployment_sets_the_sign_off_and_the_answer_period_from_its_environment():
+    """GONGKAI_LETTER_SIGNOFF and GONGKAI_QUESTION_ANSWER_WORKDAYS come from the environment
+    (docs/deployment.md), as every other local policy does."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    policy = {"reply": ["office_head"], "reply:withheld": ["office_head", "leader"]}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+        "GONGKAI_LETTER_SIGNOFF": json.dumps(policy),
+        "GONGKAI_QUESTION_ANSWER_WORKDAYS": "10",
+    }
+    shown = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; import json; "
+         "print(json.dumps([settings.GONGKAI_LETTER_SIGNOFF, settings.GONGKAI_QUESTION_ANSWER_WORKDAYS]))"],
+        env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert json.loads(shown.stdout) == [policy, 10]
