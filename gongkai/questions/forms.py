@@ -86,6 +86,15 @@ class InterviewForm(forms.Form):
 
 class TranscriptForm(forms.Form):
     transcript = forms.CharField(label=_("文字实录"), widget=forms.Textarea(attrs={"rows": 12}))
+    materials = forms.CharField(
+        label=_("访谈材料"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("本机关已公开信息的索引号，每行一个（材料须先经审查公开）。"),
+    )
+
+    def clean_materials(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["materials"].splitlines() if line.strip()]
 
 
 class RespondForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.catalogue.models import Document
 
 from .rules import ProposalResponse, QuestionState
 
@@ -91,6 +92,11 @@ class Interview(models.Model):
     ends_at = models.DateTimeField(_("结束时间"))
     transcript = models.TextField(_("文字实录"), blank=True)
     transcript_published_at = models.DateTimeField(_("实录公开时间"), null=True, blank=True)
+    # The interview's materials (slides, statements, the policy discussed) are catalogue
+    # documents made public through the review chain like any other; the interview links them.
+    materials = models.ManyToManyField(
+        Document, verbose_name=_("访谈材料"), blank=True, related_name="interviews"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=0)

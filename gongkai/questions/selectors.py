@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gongkai.agencies.access import agencies_in_scope
+from gongkai.catalogue.models import Document
 from gongkai.consultations.masking import masked_name
 from gongkai.consultations.selectors import ConsultationStatistics, consultation_statistics
 
@@ -244,4 +245,11 @@ def participation_figures(*, agency_ids, year: int) -> ParticipationFigures:
     return ParticipationFigures(
         consultations=consultation_statistics(agency_ids=ids, start=start, end=end),
         questions=question_statistics(agency_ids=ids, start=start, end=end),
+    )
+
+
+def interview_materials(interview: Interview):
+    """The interview's materials that are public now (a withdrawn one drops out)."""
+    return (
+        Document.objects.public().filter(interviews=interview).select_related("agency").order_by("index_no")
     )

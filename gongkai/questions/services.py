@@ -6,6 +6,7 @@ makes one record), limited per address (floods), committed and audited before th
 so; personal data is masked in everything published (consultations.masking)."""
 
 import secrets
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency, Role
+from gongkai.catalogue.models import Document
 from gongkai.consultations.masking import masked_for_public
 from gongkai.core import services as core_services
 from gongkai.core.audit import audit_record
@@ -247,25 +249,43 @@ def interview_question_submit(
 
 
 @transaction.atomic
-def interview_transcript_publish(*, interview: Interview, transcript: str, actor) -> Interview:
-    """Publish the transcript (文字实录) after the interview, personal data masked."""
+def interview_transcript_publish(
+    *, interview: Interview, transcript: str, actor, materials: Sequence[str] = ()
+) -> Interview:
+    """Publish the transcript (文字实录) after the interview, personal data masked, with its
+    materials: the index numbers of the agency's public documents (published through the review
+    chain like any other), shown as links beside the transcript."""
     interview = _lock(interview, actor)
     if interview.ends_at > timezone.now():
         raise QuestionError(_("访谈结束后才能公开文字实录。"))
     if not transcript.strip():
         raise QuestionError(_("请填写文字实录。"))
-    before = {"published": interview.transcript_published_at is not None}
+    wanted = list(dict.fromkeys(n.strip() for n in materials if n.strip()))
+    found = {
+        d.index_no: d for d in Document.objects.public().filter(agency=interview.agency, index_no__in=wanted)
+    }
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise QuestionError(
+            _("以下索引号不是本机关已公开的信息，不能作为访谈材料：%(numbers)s")
+            % {"numbers": "、".join(missing)}
+        )
+    before = {
+        "published": interview.transcript_published_at is not None,
+        "materials": sorted(interview.materials.values_list("index_no", flat=True)),
+    }
     interview.transcript = masked_for_public(transcript.strip())
     interview.transcript_published_at = interview.transcript_published_at or timezone.now()
     interview.version = F("version") + 1
     interview.save()
     interview.refresh_from_db()
+    interview.materials.set([found[n] for n in wanted])
     audit_record(
         actor=actor,
         action="interview_transcript_publish",
         obj=interview,
         before=before,
-        after={"published": True},
+        after={"published": True, "materials": sorted(wanted)},
     )
     return interview
 

@@ -129,7 +129,11 @@ def interview_list(request):
 @public_page
 def interview_detail(request, pk: int):
     interview = selectors.public_interview(pk)
-    context = {"interview": interview, "takes_questions": takes_questions(interview.phase)}
+    context = {
+        "interview": interview,
+        "takes_questions": takes_questions(interview.phase),
+        "materials": selectors.interview_materials(interview),
+    }
     return render(request, "portal/questions/interview.html", context)
 
 

@@ -207,3 +207,39 @@ def test_workbench_url_refuses_anonymous_and_out_of_scope_and_serves_the_office(
     client.force_login(qw.office.clerk)
     response = _call(client, u, qw)
     assert response.status_code == u.ok, response.content.decode()[:2000]
+
+
+def test_an_interview_publishes_its_materials_beside_the_transcript(client):
+    """在线访谈: the transcript and its attachments are published afterwards (issue 16 §3). The
+    materials are the agency's public documents, reviewed like any other; a number that is not
+    one of them is refused with the number and nothing changes."""
+    from gongkai.catalogue.tests.factories import make_agency, make_document
+
+    office = make_office()
+    start = timezone.now() + timedelta(days=1)
+    i = services.interview_announce(
+        agency=office.agency, title="解读义务教育招生政策", guests="市教育局副局长", description="在线解答",
+        starts_at=start, ends_at=start + timedelta(hours=2), actor=office.clerk,
+    )  # fmt: skip
+    Interview.objects.filter(pk=i.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    slides = make_document(office.agency, "义务教育招生政策解读材料", "招生政策要点")
+    elsewhere = make_document(make_agency("邻市教育局"), "邻市招生办法", "正文")
+    with pytest.raises(services.QuestionError, match=elsewhere.index_no):
+        services.interview_transcript_publish(
+            interview=i,
+            transcript="实录",
+            materials=[slides.index_no, elsewhere.index_no],
+            actor=office.clerk,
+        )
+    i.refresh_from_db()
+    assert i.transcript_published_at is None and not i.materials.exists()
+
+    services.interview_transcript_publish(
+        interview=i, transcript="主持人：欢迎。", materials=[slides.index_no], actor=office.clerk
+    )
+    html = client.get(reverse("portal:interview", args=[i.pk])).content.decode()
+    assert "主持人：欢迎。" in html and "义务教育招生政策解读材料" in html and slides.index_no in html
+    event = AuditEvent.objects.filter(action="interview_transcript_publish").latest("id")
+    assert event.after["materials"] == [slides.index_no]

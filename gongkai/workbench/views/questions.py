@@ -153,7 +153,13 @@ def _render_interview(request, interview, form=None):
         "i": interview,
         "questions": list(interview.questions.all()),
         "can_act": services.can_act(request.user, interview.agency),
-        "form": form or TranscriptForm(initial={"transcript": interview.transcript}),
+        "form": form
+        or TranscriptForm(
+            initial={
+                "transcript": interview.transcript,
+                "materials": "\n".join(interview.materials.values_list("index_no", flat=True)),
+            }
+        ),
     }
     return page(request, "workbench/questions/interview.html", context)
 
@@ -179,7 +185,10 @@ def interview_transcript(request, pk: int):
     return run_service(
         request,
         lambda: services.interview_transcript_publish(
-            interview=interview, transcript=form.cleaned_data["transcript"], actor=request.user
+            interview=interview,
+            transcript=form.cleaned_data["transcript"],
+            materials=form.cleaned_data["materials"],
+            actor=request.user,
         ),
         errors=(services.QuestionError,),
         refused=refused,
