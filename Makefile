@@ -21,11 +21,11 @@ $(BIN)/gongkai: pyproject.toml
 	@touch $@
 
 # Whole suite, including the browser tests; PostgreSQL too when DATABASE_URL points at one.
-# One process by default. PYTEST_XDIST="-n auto --dist loadfile" runs it in parallel (pytest-xdist,
-# a test database per worker), but not yet reliably: a transactional test's flush empties the data
-# that migrations seed (calendar, subjects, key areas) for the tests that follow it on its worker
-# (serially pytest-django runs transactional tests last).
-PYTEST_XDIST ?=
+# In parallel by default (pytest-xdist, one worker per core, a file's tests on one worker): each
+# worker has its own test database (name + `_gw0`, `_gw1`…), and conftest.py puts back the rows
+# migrations seeded after a transactional test's flush. PYTEST_XDIST= (empty) runs one process,
+# for debugging; PYTEST_XDIST="-n 4 --dist loadfile" picks the number of workers.
+PYTEST_XDIST ?= -n auto --dist loadfile
 test: setup
 	$(BIN)/ruff check gongkai tests bench
 	$(BIN)/ruff format --check gongkai tests bench

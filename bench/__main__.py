@@ -2,7 +2,8 @@
 `python -m bench prescan` the pre-scan's precision and recall per kind on realistic documents;
 `python -m bench applications` the disclosure-on-application benchmark; `python -m bench reports`
 the annual-report benchmark; `python -m bench import` the document import (`import-documents`);
-`python -m bench load` the portal under load (Locust; bench/load.py)."""
+`python -m bench load` the portal under load (Locust; bench/load.py); `python -m bench pages` the
+catalogue, directory, feeds, sitemap and the most common phrase at scale (bench/pages.py)."""
 
 import sys
 
@@ -27,6 +28,10 @@ if __name__ == "__main__":  # not when a spawned build process imports it
         from .load import main as load_main
 
         load_main(sys.argv[2:])
+    elif sys.argv[1:2] == ["pages"]:
+        from .pages import main as pages_main
+
+        pages_main(sys.argv[2:])
     elif sys.argv[1:2] == ["reports"]:
         from .reports import main as reports_main
 

@@ -363,8 +363,9 @@ def time_lists(args, agencies) -> dict:
 
 
 def _time_list_page(args, agency) -> dict | None:
-    """The workbench list page's own queries where that module exists: every application in the
-    clerk's scope, by due date with the unscheduled last, its count and the first page."""
+    """The workbench list page's own queries where that module exists: the applications in the
+    clerk's scope by due date with the unscheduled last, its count and the first page, for every
+    filter the page offers; "all states" also as it was before issue 13 (whole rows sorted)."""
     try:
         from gongkai.workbench import selectors_applications as selectors
         from gongkai.workbench.views.applications import PAGE_SIZE
@@ -372,17 +373,40 @@ def _time_list_page(args, agency) -> dict | None:
         return {"skipped": f"workbench not importable ({exc})"}
     from django.contrib.auth import get_user_model
     from django.core.paginator import Paginator
+    from django.db.models import F
+    from django.utils import timezone
+
+    from gongkai.applications.rules import ApplicationState, Channel
 
     clerk = get_user_model().objects.get(username=f"clerk-{agency.code}")
+    scope = selectors.applications_in_scope(clerk)
+    today = timezone.localdate()
+    some = scope.order_by("-pk").values_list("tracking_no", flat=True).first() or ""
+    filters = {
+        "all states, by due date": scope,
+        "state received": scope.filter(state=ApplicationState.RECEIVED),
+        "state closed": scope.filter(state=ApplicationState.CLOSED),
+        "channel post": scope.filter(channel=Channel.POST),
+        "overdue": selectors.filter_overdue(scope, today),
+        "due within 5 days": selectors.filter_due_within(scope, today, 5),
+        "receipt missing": selectors.filter_receipt_missing(scope),
+        "mine": scope.filter(assigned_to=clerk),
+        "agency chosen": scope.filter(agency=agency),
+        "search by number": selectors.search_applications(scope, clerk, some[-6:]),
+    }
 
-    def run():
-        page = Paginator(selectors.by_due_date(selectors.applications_in_scope(clerk)), PAGE_SIZE).get_page(1)
-        list(page.object_list)
+    def timed(make) -> dict:
+        def run():
+            page = Paginator(make(), PAGE_SIZE).get_page(1)
+            list(page.object_list)
 
-    run()
-    return _summary(
-        [_ms(run) for _ in range(max(20, args.list_runs * 5))], LIST_TARGET_MS, agency=agency.code
-    )
+        run()
+        return _summary([_ms(run) for _ in range(max(20, args.list_runs * 5))], LIST_TARGET_MS)
+
+    out = {name: timed(lambda qs=qs: selectors.by_due_date(qs)) for name, qs in filters.items()}
+    whole_rows = scope.order_by(F("reply_due_on").asc(nulls_last=True), "-submitted_at", "-pk")
+    out["all states, as before (whole rows sorted)"] = timed(lambda: whole_rows)
+    return {**out["all states, by due date"], "agency": agency.code, "filters": out}
 
 
 def application_page(pk: int):
@@ -674,6 +698,8 @@ def _print(report: dict) -> None:
     big = lst["largest_agency"]
     print(_row(f"    largest agency ({big['applications']:,} apps, {big['open']:,} open)", big))
     print(_row("    list page as shipped (all states, count)", lst["as_the_list_page_does_it"]))
+    for name, r in lst["as_the_list_page_does_it"].get("filters", {}).items():
+        print(_row(f"      list page: {name}", r))
     print(_row("(b) application page data + clock", page["page"]))
     print(_row("    whole file (workbench selector) + clock", page["whole_file"]))
     s = report["submissions"]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gongkai.keyareas",
     "gongkai.consultations",
     "gongkai.questions",
+    "gongkai.casework",  # 交办/协办 and internal notes: above applications, below the pages
     "gongkai.workbench",
     "gongkai.portal",
     "gongkai.api",

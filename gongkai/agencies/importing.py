@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
 
 from gongkai.core.checksums import is_valid_agency_code
-from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, read_jsonl
+from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, all_or_nothing, read_jsonl
 
 from .models import Agency, AgencyLevel
 from .services import AgencyData, AgencyError, OfficeData, RemedyData, agency_upsert
@@ -181,13 +180,11 @@ def import_agencies(lines: Iterable[bytes | str], *, actor=None, dry_run: bool =
     if errors:
         raise ImportFailed(errors)
     result = AgencyImportResult()
-    with transaction.atomic():
+    with all_or_nothing(dry_run=dry_run):
         for line, data in records:
             try:
                 _, outcome = agency_upsert(data=data, actor=actor)
             except AgencyError as exc:
                 raise ImportFailed([LineError(line, str(exc))]) from exc
             setattr(result, outcome, getattr(result, outcome) + 1)
-        if dry_run:
-            transaction.set_rollback(True)
     return result

@@ -242,6 +242,16 @@ def _progress_answer(request, tracking_no: str, code: str):
             if reply is None
             else {"letter_no": reply.letter_no, "title": reply.title, "paragraphs": reply.paragraphs},
             "remedies": _remedies(application, progress),
+            # 分项答复 (issue 18 item 5): each item with its outcome once decided; [] when not split.
+            "items": [
+                {
+                    "no": item.no,
+                    "description": item.description,
+                    "outcome": item.outcome or None,
+                    "outcome_label": item.outcome_label or None,
+                }
+                for item in progress.items
+            ],
         }
     )
 

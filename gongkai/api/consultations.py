@@ -1,43 +1,44 @@
 """Draft decisions for comment and questions answered in public, in the JSON API: list and read
-consultations, post a comment; list and read published answers, post a question. The same
-validation as the web forms (CommentForm, QuestionForm) and the same services; no cookies, so
-no CSRF; an ``Idempotency-Key`` header makes a retried post one record; no personal data in any
-answer (comments and questions only as masked public text)."""
+consultations, post a comment, register for a hearing; list and read published answers, post a
+question. The same validation as the web forms (CommentForm, RegistrationForm, QuestionForm) and
+the same services; no cookies, so no CSRF; an ``Idempotency-Key`` header makes a retried post one
+record; no personal data in any answer (comments and questions only as masked public text)."""
 
-import hashlib
-
-from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.debug import sensitive_variables
 
 from gongkai.accounts.network import client_ip
+from gongkai.consultations import hearings as consultation_hearings
 from gongkai.consultations import selectors as consultation_selectors
 from gongkai.consultations import services as consultation_services
-from gongkai.consultations.forms import CommentForm
-from gongkai.consultations.rules import Adoption, Phase
-from gongkai.core.http import BadJSON, json_body
+from gongkai.consultations.forms import CommentForm, RegistrationForm
+from gongkai.consultations.rules import Adoption, HearingState, Phase
 from gongkai.questions import selectors as question_selectors
 from gongkai.questions import services as question_services
 from gongkai.questions.forms import QuestionForm
 
+from .participation import (
+    _DOC,
+    _IDEMPOTENCY,
+    _PAGE,
+    _URL,
+    CREATED_ERRORS,
+    DATE,
+    FLOODED,
+    INTEGER,
+    INVALID,
+    PUBLIC_CACHE,
+    STRING,
+    _doc,
+    _url,
+    form_post,
+    page_of,
+)
 from .schemas import ERROR_REF, FIELD_ERRORS_REF, closed
-from .spec import Operation, Param, Response, endpoint, error_answer, json_answer, nullable, schema
-
-PUBLIC_CACHE = cache_control(public=True, max_age=60)
-PAGE_SIZE = 20
-MAX_IDEMPOTENCY_KEY = 200
-STRING = {"type": "string"}
-INTEGER = {"type": "integer"}
-DATE = {"type": "string", "format": "date"}
-_URL = nullable(STRING)
-_DOC = nullable(closed({"index_no": STRING, "title": STRING, "url": _URL}))
-_PAGE = Param("page", "页码", {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1})
+from .spec import Operation, Param, Response, endpoint, error_answer, json_answer, schema
 
 CONSULTATION = schema(
     "Consultation",
@@ -164,29 +165,6 @@ QUESTION_REQUEST = {
     },
 }
 QUESTION_CREATED = schema("QuestionCreated", closed({"tracking_no": STRING, "due_on": DATE}))
-_IDEMPOTENCY = Param(
-    "Idempotency-Key",
-    "幂等键：同一键重复提交只生效一次",
-    {"type": "string", "maxLength": 200},
-    where="header",
-)
-
-
-def _url(request, name: str, *args) -> str | None:
-    try:
-        return request.build_absolute_uri(reverse(name, args=args))
-    except NoReverseMatch:  # the public pages are not installed in an API-only deployment
-        return None
-
-
-def _doc(request, document) -> dict | None:
-    if document is None or document.visibility != "public":
-        return None
-    return {
-        "index_no": document.index_no,
-        "title": document.title,
-        "url": _url(request, "portal:document", document.index_no),
-    }
 
 
 def _consultation(request, c) -> dict:
@@ -203,43 +181,6 @@ def _consultation(request, c) -> dict:
         "comment_count": c.comment_count,
         "url": _url(request, "portal:consultation", c.pk),
     }
-
-
-def _errors(status: int, errors: dict) -> object:
-    return json_answer({"errors": errors}, status=status)
-
-
-def _idempotency_key(request) -> tuple[str | None, object]:
-    """The client's key scoped to its address and hashed to fit (as for applications)."""
-    raw = request.headers.get("Idempotency-Key", "").strip()
-    if len(raw) > MAX_IDEMPOTENCY_KEY:
-        return None, _errors(
-            400, {"__all__": [_("Idempotency-Key 不能超过 %(n)d 个字符。") % {"n": MAX_IDEMPOTENCY_KEY}]}
-        )
-    key = hashlib.sha256(f"api:{client_ip(request)}:{raw}".encode()).hexdigest() if raw else None
-    return key, None
-
-
-@sensitive_variables("body")
-def _form_data(request, form_class) -> tuple[dict | None, object]:
-    try:
-        body = json_body(request)
-    except BadJSON as exc:
-        return None, _errors(400, {"__all__": [str(exc)]})
-    if not isinstance(body, dict):
-        return None, _errors(400, {"__all__": [_("请求体须为 JSON 对象。")]})
-    data, errors = {}, {}
-    for name in form_class.base_fields:
-        value = body.get(name)
-        if value is None or name == "website":
-            continue
-        if not isinstance(value, str):
-            errors[name] = [_("须为字符串。")]
-        else:
-            data[name] = value
-    if errors:
-        return None, _errors(400, errors)
-    return data, None
 
 
 # --- consultations -----------------------------------------------------------------------------
@@ -269,12 +210,9 @@ def consultation_list(request):
     qs = consultation_selectors.public_consultations(
         q=p["q"] or "", agency_code=p["agency"] or "", status=p["phase"] or ""
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(p["page"])
+    page, head = page_of(qs, p["page"])
     rows = consultation_selectors.decorate(page.object_list)
-    return json_answer(
-        {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-         "results": [_consultation(request, c) for c in rows]}
-    )  # fmt: skip
+    return json_answer({**head, "results": [_consultation(request, c) for c in rows]})
 
 
 @endpoint(
@@ -342,44 +280,103 @@ def consultation_detail(request, id: int):  # noqa: A002 - the path parameter's 
         body=COMMENT_REQUEST,
         responses=(
             Response(201, "已收到", COMMENT_CREATED),
-            Response(400, "校验未通过，按字段列出错误", FIELD_ERRORS_REF),
+            INVALID,
             Response(404, "不存在", ERROR_REF),
             Response(409, "不在征求意见期内，或以同一幂等键重复提交", FIELD_ERRORS_REF),
-            Response(429, "提交过于频繁", FIELD_ERRORS_REF),
+            FLOODED,
         ),
     )  # fmt: skip
 )
 @csrf_exempt
 @never_cache
-@sensitive_variables("data", "form")
 def consultation_comment(request, id: int):  # noqa: A002
     try:
         c = consultation_selectors.public_consultation(id)
     except Http404:
         return error_answer(404, "未找到该意见征集")
-    key, refusal = _idempotency_key(request)
-    if refusal:
-        return refusal
-    data, refusal = _form_data(request, CommentForm)
-    if refusal:
-        return refusal
-    form = CommentForm(data, identity_rule=c.identity_rule)
-    if not form.is_valid():
-        return _errors(400, {f: [str(m) for m in ms] for f, ms in form.errors.items()})
-    d = form.cleaned_data
-    try:
+
+    def submit(d, ip, key):
         comment = consultation_services.comment_submit(
-            consultation=c, body=d["body"], name=d["name"], contact=d["contact"], client_ip=client_ip(request),
+            consultation=c, body=d["body"], name=d["name"], contact=d["contact"], client_ip=ip,
             idempotency_key=key,
         )  # fmt: skip
-    except consultation_services.RateLimited as exc:
-        return _errors(429, {"__all__": [str(exc)]})
-    except (consultation_services.Duplicate, IntegrityError):
-        return _errors(409, {"__all__": [_("该意见已提交，请勿重复提交。")]})
-    except consultation_services.ConsultationError as exc:
-        status = 409 if c.phase != Phase.OPEN else 400
-        return _errors(status, {"__all__": [str(exc)]})
-    return json_answer({"tracking_no": comment.tracking_no, "consultation": c.pk}, status=201)
+        return {"tracking_no": comment.tracking_no, "consultation": c.pk}
+
+    return form_post(
+        request, CommentForm, submit, form_kwargs={"identity_rule": c.identity_rule},
+        rate_limited=consultation_services.RateLimited, duplicate=consultation_services.Duplicate,
+        duplicate_message=_("该意见已提交，请勿重复提交。"), refused=consultation_services.ConsultationError,
+        status_of=lambda exc: 409 if c.phase != Phase.OPEN else 400,
+    )  # fmt: skip
+
+
+REGISTRATION_REQUEST = {
+    "type": "object",
+    "required": ["name", "contact"],
+    "properties": {
+        "name": {"type": "string", "description": "姓名或名称（不公开）"},
+        "contact": {"type": "string", "description": "联系方式（不公开）"},
+        "position": {"type": ["string", "null"], "description": "主要观点"},
+    },
+}
+REGISTRATION_CREATED = schema(
+    "HearingRegistrationCreated", closed({"hearing": INTEGER, "received_at": STRING})
+)
+
+
+@endpoint(
+    Operation(
+        "post",
+        "postHearingRegistration",
+        "报名参加听证会（报名截止日前）",
+        description="与网页表单相同的校验；报名信息不公开，机关遴选参加人后在听证信息中公布人数。",
+        params=(
+            Param("id", "意见征集编号", INTEGER, where="path"),
+            Param("hearing", "听证会编号", INTEGER, where="path"),
+            _IDEMPOTENCY,
+        ),
+        body=REGISTRATION_REQUEST,
+        responses=(
+            Response(201, "已报名", REGISTRATION_CREATED),
+            INVALID,
+            Response(404, "不存在或未在报名", ERROR_REF),
+            Response(409, "报名已截止，或以同一幂等键重复提交", FIELD_ERRORS_REF),
+            Response(429, "同一网络地址报名次数过多", FIELD_ERRORS_REF),
+        ),
+    )  # fmt: skip
+)
+@csrf_exempt
+@never_cache
+def hearing_registration(request, id: int, hearing: int):  # noqa: A002
+    try:
+        c = consultation_selectors.public_consultation(id)
+    except Http404:
+        return error_answer(404, "未找到该听证会")
+    h = next((h for h in consultation_selectors.public_hearings(c) if h.pk == hearing), None)
+    if h is None or h.state != HearingState.ANNOUNCED:  # as the web form: only while announced
+        return error_answer(404, "未找到该听证会或不在报名阶段")
+
+    def submit(d, ip, key):
+        reg = consultation_hearings.hearing_register(
+            hearing=h, name=d["name"], contact=d["contact"], position=d["position"], client_ip=ip,
+            idempotency_key=key,
+        )  # fmt: skip
+        return {"hearing": h.pk, "received_at": reg.received_at.isoformat()}
+
+    def status_of(exc):
+        # The service says why in words; the status follows from the facts it checked.
+        if timezone.localdate() > h.registration_closes_on:
+            return 409
+        flooded = (
+            h.registrations.filter(client_ip=client_ip(request)).count()
+            >= consultation_hearings.REGISTRATIONS_PER_ADDRESS
+        )
+        return 429 if flooded else 400
+
+    return form_post(
+        request, RegistrationForm, submit, status_of=status_of, duplicate=consultation_services.Duplicate,
+        duplicate_message=_("已报名，请勿重复提交。"), refused=consultation_services.ConsultationError,
+    )  # fmt: skip
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -412,12 +409,7 @@ _QUESTION_POST = Operation(
     description="与网页表单相同的校验；答复期限按部署设定的工作日数计算；答复公开时隐去个人信息。",
     params=(_IDEMPOTENCY,),
     body=QUESTION_REQUEST,
-    responses=(
-        Response(201, "已收到", QUESTION_CREATED),
-        Response(400, "校验未通过，按字段列出错误", FIELD_ERRORS_REF),
-        Response(409, "以同一幂等键重复提交", FIELD_ERRORS_REF),
-        Response(429, "提交过于频繁", FIELD_ERRORS_REF),
-    ),
+    responses=(Response(201, "已收到", QUESTION_CREATED), *CREATED_ERRORS),
 )  # fmt: skip
 
 
@@ -433,38 +425,23 @@ def questions(request):
 def _question_list(request):
     p = request.api_params
     qs = question_selectors.published_questions(q=p["q"] or "", agency_code=p["agency"] or "")
-    page = Paginator(qs, PAGE_SIZE).get_page(p["page"])
-    return json_answer(
-        {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-         "results": [_question(request, q) for q in page.object_list]}
-    )  # fmt: skip
+    page, head = page_of(qs, p["page"])
+    return json_answer({**head, "results": [_question(request, q) for q in page.object_list]})
 
 
 @never_cache
-@sensitive_variables("data", "form")
 def _question_post(request):
-    key, refusal = _idempotency_key(request)
-    if refusal:
-        return refusal
-    data, refusal = _form_data(request, QuestionForm)
-    if refusal:
-        return refusal
-    form = QuestionForm(data)
-    if not form.is_valid():
-        return _errors(400, {f: [str(m) for m in ms] for f, ms in form.errors.items()})
-    d = form.cleaned_data
-    try:
+    def submit(d, ip, key):
         q = question_services.question_submit(
             agency=d["agency"], subject=d["subject"], body=d["body"], name=d["name"], contact=d["contact"],
-            client_ip=client_ip(request), idempotency_key=key,
+            client_ip=ip, idempotency_key=key,
         )  # fmt: skip
-    except question_services.RateLimited as exc:
-        return _errors(429, {"__all__": [str(exc)]})
-    except (question_services.Duplicate, IntegrityError):
-        return _errors(409, {"__all__": [_("已提交，请勿重复提交。")]})
-    except question_services.QuestionError as exc:
-        return _errors(400, {"__all__": [str(exc)]})
-    return json_answer({"tracking_no": q.tracking_no, "due_on": q.due_on.isoformat()}, status=201)
+        return {"tracking_no": q.tracking_no, "due_on": q.due_on.isoformat()}
+
+    return form_post(
+        request, QuestionForm, submit, rate_limited=question_services.RateLimited,
+        duplicate=question_services.Duplicate, refused=question_services.QuestionError,
+    )  # fmt: skip
 
 
 @endpoint(

@@ -170,6 +170,21 @@ APPLICATION_PROGRESS = {
             ],
             "description": "救济途径：答复送达后提供，此前为 null（与进度查询页面一致）",
         },
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["no", "description", "outcome", "outcome_label"],
+                "additionalProperties": False,
+                "properties": {
+                    "no": {"type": "integer"},
+                    "description": {"type": "string"},
+                    "outcome": {"type": ["string", "null"], "enum": [*Outcome.values, None]},
+                    "outcome_label": {"type": ["string", "null"]},
+                },
+            },
+            "description": "分项答复的各项（按答复书顺序），作出决定后附各项处理结果；未分项时为空数组",
+        },
     },
 }
 

@@ -8,6 +8,7 @@ from django.urls import path, re_path
 from gongkai.powers import api as power_views
 
 from . import applications, consultations, keyareas, operations, views
+from . import questions as question_views
 from . import reports as report_views
 from .openapi import openapi
 from .spec import endpoint
@@ -48,8 +49,22 @@ urlpatterns += [
     path("consultations", consultations.consultation_list, name="consultations"),
     path("consultations/<int:id>", consultations.consultation_detail, name="consultation"),
     path("consultations/<int:id>/comments", consultations.consultation_comment, name="consultation_comments"),
+    path(
+        "consultations/<int:id>/hearings/<int:hearing>/registrations",
+        consultations.hearing_registration,
+        name="hearing_registrations",
+    ),
     path("questions", consultations.questions, name="questions"),
     path("questions/<str:tracking_no>", consultations.question_detail, name="question"),
+]
+
+# Online interviews and topic proposals: gongkai/api/questions.py.
+urlpatterns += [
+    path("interviews", question_views.interviews, name="interviews"),
+    path("interviews/<int:id>", question_views.interview_detail, name="interview"),
+    path("interviews/<int:id>/questions", question_views.interview_question, name="interview_questions"),
+    path("proposals", question_views.proposals, name="proposals"),
+    path("proposals/<str:tracking_no>", question_views.proposal_detail, name="proposal"),
 ]
 
 # Keep last: any other path under /api/v1/ answers a JSON 404, whatever the method and DEBUG.

@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.audit import audit_record
 from gongkai.core.scan.masking import mask
 
-from .models import Application, LetterTemplate, RemedyCase
+from .archive_numbers import archive_pattern_problem
+from .models import Application, FilingRule, LetterTemplate, RemedyCase
 from .personal_data import masked_id_number, masked_phone
 
 
@@ -65,3 +68,31 @@ class RemedyCaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FilingRuleForm(forms.ModelForm):
+    class Meta:
+        model = FilingRule
+        fields = ["agency", "pattern", "fonds_code", "region", "retention"]
+
+    def clean_pattern(self):
+        pattern = self.cleaned_data["pattern"].strip()
+        problem = archive_pattern_problem(pattern)
+        if problem:
+            raise forms.ValidationError(problem)
+        return pattern
+
+
+@admin.register(FilingRule)
+class FilingRuleAdmin(admin.ModelAdmin):
+    """Each agency's 档号 rule (issue 18 item 6); the office head may also set it through
+    ``services.filing_rule_set``. Cases already filed keep their numbers."""
+
+    form = FilingRuleForm
+    list_display = ("agency", "pattern", "fonds_code", "region", "retention")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="filing_rule_set", obj=obj,
+                     after={"pattern": obj.pattern, "fonds_code": obj.fonds_code, "region": obj.region,
+                            "retention": obj.retention})  # fmt: skip

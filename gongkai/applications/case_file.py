@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.core.scan.masking import mask
 
 from .clock import ClockError, EventKind
-from .models import Application
+from .models import Application, CaseFiling
 from .personal_data import mask_values, masked_id_number, masked_phone
 from .selectors import clock_state
 
@@ -72,6 +72,26 @@ def letter_text(letter, application: Application, full: bool) -> list[str]:
     return [mask_values(str(p), stand_ins) for p in letter.paragraphs]
 
 
+def case_file_items(application: Application) -> list[dict]:
+    """The items of an application answered item by item (分项答复), in the letter's order, each
+    with its outcome, grounds and the provided files that answer it; [] when not split."""
+    return [
+        {
+            "no": n,
+            "description": item.description,
+            "outcome": item.get_outcome_display() if item.outcome else "",
+            "reasons": item.reasons,
+            "provided_how": item.provided_how,
+            "withheld_parts": [f"{part}：{ground}" for part, ground in item.withheld_parts],
+            "other_agency": item.other_agency,
+            "files": [f.title for f in item.files.all()],
+        }
+        for n, item in enumerate(
+            application.items.prefetch_related("files").order_by("position", "id"), start=1
+        )
+    ]
+
+
 def case_file_summary(
     application: Application,
     file,
@@ -102,6 +122,7 @@ def case_file_summary(
         "applicant": {name: _label(a, name) for name in APPLICANT_FIELDS} if full else masked_applicant(a),
         "personal_data": "full" if full else "masked",
         "request": {name: _label(a, name) for name in REQUEST_FIELDS},
+        "items": case_file_items(a),
         "state": a.get_state_display(),
         "submitted_at": timezone.localtime(a.submitted_at).isoformat(),
         "received_on": _date(a.received_on),
@@ -207,29 +228,92 @@ def case_file_summary(
             }
             for c in file.cases
         ],
+        "filing": _filing(a),
         "exported_at": timezone.localtime().isoformat(),
     }
 
 
+def _filing(application: Application) -> dict | None:
+    """The case's 档号 once filed (services/filing.py), else None."""
+    filing = CaseFiling.objects.filter(application=application).select_related("filed_by").first()
+    if filing is None:
+        return None
+    return {
+        "archive_no": filing.archive_no,
+        "year": filing.year,
+        "seq": filing.seq,
+        "retention": filing.get_retention_display(),
+        "filed_at": timezone.localtime(filing.filed_at).isoformat(),
+        "filed_by": _user(filing.filed_by),
+    }
+
+
+# The summary's keys as the records office reads them (issue 18 item 6): the JSON keeps its
+# keys for programs, the text for people says each in Chinese.
+SUMMARY_LABELS = {
+    "tracking_no": "申请编号", "agency": "受理机关", "channel": "申请方式", "applicant_type": "申请人类型",
+    "applicant": "申请人", "personal_data": "个人信息", "request": "申请内容", "state": "状态",
+    "submitted_at": "提交时间", "received_on": "收到申请之日", "reply_due_on": "答复期限",
+    "due_provisional": "期限为暂定", "outcome": "处理结果", "decided_on": "决定日期", "closed_on": "办结日期",
+    "anonymised_at": "匿名化时间", "other_agency": "负责该信息的机关", "fee_yuan": "收费金额（元）",
+    "registered_by": "登记人", "assigned_to": "承办人", "merged_into": "并入", "merged": "并入本申请的重复申请",
+    "related": "关联申请", "clock": "期限计算", "steps": "计算步骤", "due_explanation": "期限说明",
+    "clock_events": "计时事件", "event": "事件", "on": "日期", "days": "天数", "until": "截止",
+    "basis": "依据", "note": "说明", "by": "经办人", "recorded_at": "记录时间",
+    "consultations": "征求意见", "party": "征求对象类型", "party_name": "征求对象", "started_on": "发出日期",
+    "answer_due_on": "答复期限", "answered_on": "答复日期", "answer": "意见", "reasons": "理由",
+    "fees": "收费", "method": "方式", "amount": "金额", "sent_on": "通知日期", "pay_by": "缴费期限",
+    "paid_on": "缴费日期", "paid_amount": "缴费金额", "receipt_no": "票据号", "waived": "减免",
+    "waived_to": "减免至", "waiver_approved_by": "减免批准人", "refunded_amount": "退费金额",
+    "letters": "文书", "title": "题名", "letter_no": "文号", "kind": "类型", "created_at": "制作时间",
+    "created_by": "制作人", "superseded": "已被替代", "pdf": "文件", "text": "正文",
+    "deliveries": "送达记录", "letter": "文书", "proof": "送达凭证", "files": "材料",
+    "content_type": "文件类型", "size": "大小（字节）", "added_at": "添加时间", "path": "文件",
+    "withheld": "未导出", "cases": "复议诉讼", "filed_on": "立案日期", "result": "结果",
+    "exported_at": "导出时间", "filing": "归档", "archive_no": "档号", "year": "年度", "seq": "件号",
+    "retention": "保管期限", "filed_at": "归档时间", "filed_by": "归档人",
+    "name": "姓名或名称", "id_type": "证件类型", "id_number": "证件号码", "org_code": "统一社会信用代码",
+    "contact_name": "联系人", "phone": "联系电话", "email": "电子邮箱", "address": "通信地址",
+    "postcode": "邮政编码", "description": "所需信息的内容描述", "doc_no": "文件名称、文号或其他特征",
+    "purpose": "用途", "form": "获取信息的方式", "delivery": "获取信息的途径",
+}  # fmt: skip
+
+
+# The items of a reply item by item (分项答复, issue 18 item 5).
+SUMMARY_LABELS.update(items="分项", no="序号", provided_how="提供方式", withheld_parts="不予公开的部分及理由")
+
+PERSONAL_DATA_LABELS = {"full": "完整", "masked": "已部分隐藏"}
+
+
+def _text_value(item) -> str:
+    if item is None:
+        return ""
+    if isinstance(item, bool):
+        return "是" if item else "否"
+    return str(item)
+
+
 def case_file_text(summary: dict) -> str:
-    """The summary for people: one ``key: value`` line each, lists indented beneath."""
+    """The summary for people: one ``标签: value`` line each (Chinese labels), lists beneath."""
     lines = [f"政府信息公开申请案卷 {summary['tracking_no']}", ""]
 
     def walk(value, indent: str) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
+                label = SUMMARY_LABELS.get(key, key)
                 if isinstance(item, dict | list):
-                    lines.append(f"{indent}{key}:")
+                    lines.append(f"{indent}{label}:")
                     walk(item, indent + "  ")
                 else:
-                    lines.append(f"{indent}{key}: {'' if item is None else item}")
+                    item = PERSONAL_DATA_LABELS.get(item, item) if key == "personal_data" else item
+                    lines.append(f"{indent}{label}: {_text_value(item)}")
         elif isinstance(value, list):
             for n, item in enumerate(value, start=1):
                 if isinstance(item, dict | list):
                     lines.append(f"{indent}- {n}")
                     walk(item, indent + "  ")
                 else:
-                    lines.append(f"{indent}- {item}")
+                    lines.append(f"{indent}- {_text_value(item)}")
 
     walk(summary, "")
     return "\n".join(lines) + "\n"

@@ -5,7 +5,9 @@ Among them (issue 9): a correction notice posted and awaiting its return receipt
 "回执未登记"; the applicant's period has not started), a consultation whose answer period ran
 out unanswered (the pause ended by itself, the case is due again), an application past the
 7-working-day correction window (a correction notice is refused with the reason) and a fee
-for an application split into several matters (一事一申请; the split is in the fee notice)."""
+for an application split into several matters (一事一申请; the split is in the fee notice).
+Issue 18 adds a reply item by item (分项答复) awaiting delivery and a reply posted and signed for
+with its 送达回证, which files the case (``_week_of_issue_18``)."""
 
 from datetime import timedelta
 
@@ -17,6 +19,7 @@ from gongkai.agencies.models import Agency
 from . import fees as fee_rules
 from . import services
 from .models import Application, Consultation
+from .paperwork import delivery_receipt_pdf
 from .rules import ApplicantType, Channel, Outcome
 
 PERSON = {
@@ -113,3 +116,44 @@ def applications_demo_load(*, education: Agency, clerk_username: str, head_usern
     services.letter_deliver(
         letter=letter, method="email", on=today - timedelta(days=2), proof="电子邮件已送达", actor=clerk
     )
+    _week_of_issue_18(data, today, clerk, head)
+
+
+def _week_of_issue_18(data, today, clerk, head) -> None:
+    """Issue 18's new paperwork: a reply item by item (分项答复), decided and waiting to be
+    delivered, and a reply posted (交寄) and signed for (签收) with its 送达回证, which closes the
+    case and files it with its 档号 and 卷内目录."""
+    g = services.application_register(
+        data=data("江州市第二中学2025年校舍维修项目清单、资金拨付文件及竣工验收报告", COMPANY),
+        channel=Channel.POST, received_on=today - timedelta(days=9), actor=clerk,
+    ).application  # fmt: skip
+    parts = ["校舍维修项目清单", "维修资金拨付文件", "竣工验收报告"]
+    items = [services.item_add(application=g, description=text, actor=clerk) for text in parts]
+    services.item_record(item=items[0], outcome=Outcome.DISCLOSED, provided_how="随本答复书邮寄", actor=clerk)
+    services.item_record(item=items[1], outcome=Outcome.DISCLOSED, provided_how="随本答复书邮寄", actor=clerk)
+    services.item_record(
+        item=items[2], outcome=Outcome.UNAVAILABLE_NOT_HELD, actor=clerk,
+        reasons="竣工验收由江州市滨江区住房和城乡建设局组织，本机关不掌握该报告",
+        other_agency="江州市滨江区住房和城乡建设局",
+    )  # fmt: skip
+    services.application_decide(application=g, outcome="", actor=head)  # items differ: 部分公开
+    h = services.application_register(
+        data=data("2025年江州市义务教育阶段学校划片范围"), channel=Channel.POST,
+        received_on=today - timedelta(days=15), actor=clerk,
+    ).application  # fmt: skip
+    letter = services.application_decide(
+        application=h, outcome=Outcome.DISCLOSED, actor=head, provided_how="随本答复书邮寄"
+    )
+    dispatch = services.letter_post(
+        letter=letter,
+        method="post",
+        on=today,
+        carrier="中国邮政EMS",
+        tracking_no="1195432870213",
+        actor=clerk,
+    )
+    # The 送达回证 as printed stands in for the scan of the signed one.
+    services.dispatch_signed_for(
+        dispatch=dispatch, on=today, signer="王小明", scan=delivery_receipt_pdf(letter, dispatch),
+        scan_filename="送达回证.pdf", actor=clerk,
+    )  # fmt: skip

@@ -17,14 +17,14 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency, Role
 from gongkai.core.audit import audit_record
 from gongkai.core.calendar_store import calendar_for
-from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, read_jsonl
+from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, all_or_nothing, read_jsonl
 
 from . import clock as clock_engine
 from .models import Application, ClockEventRecord, RemedyCase
@@ -479,7 +479,7 @@ def import_applications(
     today = timezone.localdate()
     applications, cases, errors = parse_application_file(lines, today=today)
     try:
-        with transaction.atomic():
+        with all_or_nothing(dry_run=dry_run):
             existing = _Existing(agency)
             errors += _check_stored(agency, applications, cases, existing)
             if errors:
@@ -494,8 +494,6 @@ def import_applications(
                 obj=agency,
                 after={f.name: getattr(result, f.name) for f in fields(result)},
             )
-            if dry_run:
-                transaction.set_rollback(True)
     except IntegrityError as exc:  # e.g. the same file imported at the same moment by someone else
         raise ImportFailed([LineError(0, f"the database refused the import ({exc}); try again")]) from exc
     return result

@@ -116,23 +116,34 @@ def _letter_pdf(letter: RenderedLetter, *, keep_with_seal: bool) -> bytes:
     archive.add(cjk_font_subset(letter.characters() + PAGE_NUMBER_CHARS), "serif-regular.otf")
     archive.add(cjk_font_subset(letter.title, bold=True), "serif-bold.otf")
     story = pymupdf.Story(html="".join(parts), user_css=PDF_CSS, archive=archive)
+    return paged_pdf(
+        story, archive, css=PDF_CSS, page=PAGE, body_rect=BODY_RECT, footer_rect=FOOTER_RECT,
+        title=f"{letter.title} {letter.letter_no}".strip(), max_pages=MAX_PAGES,
+    )  # fmt: skip
+
+
+def paged_pdf(
+    story, archive, *, css: str, page, body_rect, footer_rect, title: str, max_pages: int = 0
+) -> bytes:
+    """Lay ``story`` out page after page with the page number ("— n —", ``p.pageno`` of ``css``)
+    in ``footer_rect``; a Chinese document titled ``title``. ``max_pages``: refuse a longer one
+    (the callers limit the length; this stops a runaway layout)."""
     out = io.BytesIO()
     writer = pymupdf.DocumentWriter(out, "compress")
     more, page_no = True, 0
     while more:
         page_no += 1
-        if page_no > MAX_PAGES:
-            raise RuntimeError(f"letter over {MAX_PAGES} pages")  # render_letter limits the length
-        device = writer.begin_page(PAGE)
-        more, _filled = story.place(BODY_RECT)
+        if max_pages and page_no > max_pages:
+            raise RuntimeError(f"document over {max_pages} pages")
+        device = writer.begin_page(page)
+        more, _filled = story.place(body_rect)
         story.draw(device)
-        footer = pymupdf.Story(f'<p class="pageno">— {page_no} —</p>', user_css=PDF_CSS, archive=archive)
-        footer.place(FOOTER_RECT)
+        footer = pymupdf.Story(f'<p class="pageno">— {page_no} —</p>', user_css=css, archive=archive)
+        footer.place(footer_rect)
         footer.draw(device)
         writer.end_page()
     writer.close()
     with pymupdf.open(stream=out.getvalue(), filetype="pdf") as doc:
-        title = f"{letter.title} {letter.letter_no}".strip()
         doc.set_metadata({"title": title, "creator": "Gongkai", "producer": "Gongkai"})
         doc.set_language("zh-CN")
         return doc.tobytes(garbage=3, deflate=True)

@@ -10,6 +10,9 @@ of reconsideration or a suit. Each names the reconsideration body and, where a s
 court, both with their address (recorded on the agency).
 
 Outcome codes are those of interfaces.md (the rows of the annual report's Table 2, section 三).
+
+Kept as one module on purpose (over 500 lines): data, one default text per letter, read and
+reviewed side by side.
 """
 
 REG = "《中华人民共和国政府信息公开条例》"
@@ -440,3 +443,67 @@ SUBMISSION_RECEIPT = letter(
     ],
     seal="{{ agency_name }}\n{{ letter_date|cn_date }}",
 ).replace("{% block letter_no %}{{ letter_no }}{% endblock %}", "{% block letter_no %}{% endblock %}")
+
+
+# ---------------------------------------------------------------- a reply item by item (分项答复)
+
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (items of a letter, up to 99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CN_NUMERALS[tens - 1] + "十")
+    return head + (CN_NUMERALS[ones - 1] if ones else "")
+
+
+def items_remedy_outcome(outcomes: list[str]) -> str:
+    """The outcome whose remedies a reply of several items states (one remedies paragraph for the
+    letter): reconsideration first for the whole reply when every item is refused (不予公开);
+    first for the refused items and the choice for the rest when any item is refused in whole or
+    in part; the choice for everything otherwise."""
+    if outcomes and all(o in RECONSIDERATION_FIRST for o in outcomes):
+        return outcomes[0]
+    if any(o in RECONSIDERATION_FIRST or o in RECONSIDERATION_FIRST_IN_PART for o in outcomes):
+        return "partially_disclosed"
+    return outcomes[0] if outcomes else ""
+
+
+# Inside the loop over items each item's fields stand in for the letter's own, so the decision
+# paragraphs of one outcome (DECISIONS) serve an item unchanged.
+_ITEM_FIELDS = (
+    "outcome=item.outcome reasons=item.reasons provided_how=item.provided_how "
+    "withheld_parts=item.withheld_parts other_agency_name=item.other_agency_name "
+    'other_agency_contact="" published_where="" third_party_name=""'
+)
+
+
+def reply_items_template() -> str:
+    """The reply answering every item of an application in order (one section per item with its
+    decision, legal basis and grounds), then the remedies once: ``items_first_what`` names the
+    items whose refusal goes to reconsideration first (empty: none)."""
+    decision = []
+    for i, code in enumerate(OUTCOMES):
+        decision.append(f'{{% {"if" if i == 0 else "elif"} outcome == "{code}" %}}')
+        decision += DECISIONS[code]
+    decision.append("{% endif %}")
+    sections = [
+        "{% for item in items %}",
+        "{{ item.number }}、关于“{{ item.description }}”",
+        f"{{% with {_ITEM_FIELDS} %}}",
+        *decision,
+        "{% endwith %}",
+        "{% endfor %}",
+    ]
+    remedies = [
+        "{% if items_all_first %}",
+        remedy_first("本答复"),
+        "{% elif items_first_what %}",
+        remedy_first("本答复", what="本答复{{ items_first_what }}")
+        + remedy_either("本答复", what="本答复的其他内容").replace("如对", "对", 1),
+        "{% else %}",
+        remedy_either("本答复"),
+        "{% endif %}",
+    ]
+    opening = OPENING + "您的申请包含{{ items|length }}项内容，本机关分项答复如下："
+    return letter(TITLES["reply"], [opening, *sections, REASONS, *remedies, "特此答复。", CONTACT])

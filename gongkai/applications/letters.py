@@ -12,6 +12,10 @@ template loaders, no ``{% load %}`` libraries, ``{% debug %}``/``{% include %}``
 subclass ``LetterDataError``. The PDF and DOCX writers escape every piece of text themselves.
 
 The writers (``letter_pdf``, ``letter_docx``) live in ``letter_formats`` and are re-exported here.
+
+Kept as one module on purpose (over 500 lines): the letter kinds, the facts each requires and the
+sandboxed renderer are one contract with the templates; the PDF and DOCX writers already live in
+letter_formats.
 """
 
 import functools
@@ -112,6 +116,7 @@ FIELD_LABELS = {
     "court": gettext_lazy("管辖人民法院"),
     "court_address": gettext_lazy("人民法院地址"),
     "letter_date": gettext_lazy("成文日期"),
+    "items": gettext_lazy("分项答复的各项"),
 }
 
 
@@ -154,6 +159,10 @@ class LetterContext:
     court: str = ""  # e.g. 江州市滨江区人民法院
     court_address: str = ""
     letter_date: date | None = None  # today (Asia/Shanghai) when not given
+    # A reply item by item (分项答复): one dict per item, in order, with ``description``,
+    # ``outcome``, ``reasons``, ``provided_how``, ``withheld_parts`` and ``other_agency_name``;
+    # ``outcome`` is then the application's single outcome (services/items.py).
+    items: list[dict] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- template filters
@@ -232,7 +241,8 @@ def render_letter(kind: str, ctx: LetterContext, template_text: str | None = Non
     if missing:
         raise LetterDataError(_("信函缺少必须写明的内容：%(fields)s") % {"fields": "、".join(missing)})
     if template_text is None:
-        template_text = default_template(kind, ctx.outcome)
+        items = kind is LetterKind.REPLY and ctx.items
+        template_text = defaults.reply_items_template() if items else default_template(kind, ctx.outcome)
     letter = _render(template_text, ctx)
     if kind in REMEDY_KINDS:
         _check_remedy(letter, ctx, kind)
@@ -257,8 +267,8 @@ def missing_fields(kind: str, ctx: LetterContext) -> list[str]:
         # fee_pay_by is known only once the applicant's receipt is recorded: not required.
         LetterKind.FEE_NOTICE: ["fee_amount", "fee_basis"],
     }.get(kind, [])
-    wanted += remedy_fields(kind, ctx.outcome)
-    if kind is LetterKind.REPLY:
+    wanted += remedy_fields(kind, remedy_outcome(ctx))
+    if kind is LetterKind.REPLY and not ctx.items:  # each item's facts are checked when recorded
         wanted += {"partially_disclosed": ["withheld_parts"], "other": ["reasons"]}.get(ctx.outcome, [])
     missing = [name for name in wanted if not getattr(ctx, name)]
     in_range = {
@@ -292,6 +302,14 @@ def remedy_fields(kind: str, outcome: str = "") -> list[str]:
     return body + ["court", "court_address"]
 
 
+def remedy_outcome(ctx: LetterContext) -> str:
+    """The outcome whose remedies the letter states: its own, or for a reply item by item the one
+    its items' outcomes call for (``letter_templates.items_remedy_outcome``)."""
+    if ctx.items:
+        return defaults.items_remedy_outcome([item["outcome"] for item in ctx.items])
+    return ctx.outcome
+
+
 _FIRST_RE = re.compile("应当先[^。；]*行政复议")
 
 
@@ -299,11 +317,10 @@ def _check_remedy(letter: RenderedLetter, ctx: LetterContext, kind: "LetterKind"
     """An edited letter may not drop the remedies, the bodies that hear them or their addresses,
     nor tell the applicant to go to reconsideration first where the law leaves them the choice."""
     text = letter.text()
-    named = [getattr(ctx, name) for name in remedy_fields(kind, ctx.outcome)]
-    first_only = kind is LetterKind.REPLY and ctx.outcome in RECONSIDERATION_FIRST
-    wrongly_first = (
-        not first_only and ctx.outcome not in RECONSIDERATION_FIRST_IN_PART and _FIRST_RE.search(text)
-    )
+    outcome = remedy_outcome(ctx)
+    named = [getattr(ctx, name) for name in remedy_fields(kind, outcome)]
+    first_only = kind is LetterKind.REPLY and outcome in RECONSIDERATION_FIRST
+    wrongly_first = not first_only and outcome not in RECONSIDERATION_FIRST_IN_PART and _FIRST_RE.search(text)
     if "行政复议" not in text or any(value not in text for value in named) or wrongly_first:
         if first_only:
             message = _(
@@ -381,6 +398,37 @@ def item_text(text: str) -> str:
     return _ITEM_NUMBER_RE.sub("", text, count=1)
 
 
+def _items_data(items: list[dict]) -> dict:
+    """The items of a reply as its template reads them (numbered 一、二、…, cleaned like the
+    letter's own fields) and which of them go to reconsideration first (``items_first_what``,
+    e.g. "第二项的决定和第三项中不予公开部分的决定"; ``items_all_first`` when every item does)."""
+    rows, named, first = [], [], 0
+    for n, item in enumerate(items, start=1):
+        number = defaults.cn_number(n)
+        outcome = item.get("outcome", "")
+        rows.append(
+            {
+                "number": number,
+                "outcome": outcome,
+                "description": quotable(_clean(item.get("description", ""))),
+                "reasons": "\n".join(_clean(line) for line in str(item.get("reasons", "")).splitlines()),
+                "provided_how": _clean(item.get("provided_how", "")),
+                "withheld_parts": [
+                    (item_text(_clean(part)), _clean(ground))
+                    for part, ground in item.get("withheld_parts", [])
+                ],
+                "other_agency_name": _clean(item.get("other_agency_name", "")),
+            }
+        )
+        if outcome in RECONSIDERATION_FIRST:
+            named.append(_("第%(n)s项的决定") % {"n": number})
+            first += 1
+        elif outcome in RECONSIDERATION_FIRST_IN_PART:
+            named.append(_("第%(n)s项中不予公开部分的决定") % {"n": number})
+    what = "、".join(named[:-1]) + _("和") + named[-1] if len(named) > 1 else "".join(named)
+    return {"items": rows, "items_first_what": what, "items_all_first": bool(items) and first == len(items)}
+
+
 def _render(template_text: str, ctx: LetterContext) -> RenderedLetter:
     template, blocks = _compile(template_text)
     data = {name: _clean(value) for name, value in asdict(ctx).items()}
@@ -389,6 +437,7 @@ def _render(template_text: str, ctx: LetterContext) -> RenderedLetter:
     data["description"] = quotable(data["description"])
     data["reasons"] = "\n".join(_clean(line) for line in ctx.reasons.splitlines())
     data["letter_date"] = ctx.letter_date or datetime.now(TZ).date()
+    data.update(_items_data(ctx.items))
     context = Context(data, autoescape=False)
     rendered = {}
     try:

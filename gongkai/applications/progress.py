@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .clock import DEFAULT_RULES
 from .letter_scan import OthersMasker
+from .letter_templates import items_remedy_outcome
 from .models import Application, Letter
 from .personal_data import mask_values
 from .remedies import Remedies, remedies_for
@@ -26,6 +27,17 @@ class ReplyView:
     letter_no: str
     title: str
     paragraphs: list[str]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item of an application answered item by item (分项答复), as the applicant sees it:
+    its outcome once the application is decided."""
+
+    no: int
+    description: str
+    outcome: str
+    outcome_label: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Progress:
     remedies: Remedies | None = (
         None  # once the reply reached the applicant: what they may do, and who hears it
     )
+    items: list[ItemView] = field(default_factory=list)  # 分项答复: [] when not split
 
 
 def applicant_reply_letter(application: Application) -> Letter | None:
@@ -118,6 +131,32 @@ def _public_paragraphs(letter: Letter, application: Application) -> list[str]:
     return [others(mask_values(str(paragraph), masks)) for paragraph in letter.paragraphs]
 
 
+def _items(application: Application) -> list[ItemView]:
+    """The items, their descriptions masked as the letters are; outcomes only once decided
+    (before, they are the office's working notes)."""
+    decided = bool(application.outcome)
+    masks = [(application.name, _("申请人")), (application.contact_name, _("联系人"))]
+    a = application
+    masks += [(value, "***") for value in (a.id_number, a.org_code, a.phone, a.email, a.address)]
+    others = OthersMasker(application)
+    return [
+        ItemView(
+            no=n,
+            description=others(mask_values(item.description, masks)),
+            outcome=item.outcome if decided else "",
+            outcome_label=item.get_outcome_display() if decided and item.outcome else "",
+        )
+        for n, item in enumerate(application.items.order_by("position", "id"), start=1)
+    ]
+
+
+def _remedy_outcome(application: Application, items: list[ItemView]) -> str:
+    """The outcome whose remedies apply: for a reply item by item, the one its items call for."""
+    if items and all(i.outcome for i in items):
+        return items_remedy_outcome([i.outcome for i in items])
+    return application.outcome
+
+
 def application_progress(application: Application, *, today: date | None = None) -> Progress:
     """The applicant's view of ``application`` as of ``today`` (default: today)."""
     clock = clock_state(application, today=today)
@@ -162,8 +201,10 @@ def application_progress(application: Application, *, today: date | None = None)
                 pk=notice.pk, letter_no=notice.letter_no, title=notice.title,
                 paragraphs=_public_paragraphs(notice, application),
             )  # fmt: skip
+    items = _items(application)
     return Progress(
         pk=application.pk,
+        items=items,
         correction=correction,
         fee_notice=fee_notice,
         tracking_no=application.tracking_no,
@@ -182,7 +223,7 @@ def application_progress(application: Application, *, today: date | None = None)
         outcome_label=application.get_outcome_display() if application.outcome else "",
         closed_on=application.closed_on,
         reply=reply,
-        remedies=remedies_for(application.agency, application.outcome)
+        remedies=remedies_for(application.agency, _remedy_outcome(application, items))
         if reply and application.outcome
         else None,
         applicant_deadlines=deadlines,

@@ -102,6 +102,7 @@ def _scrub_related(application: Application, known: list[str]) -> None:
     RemedyCase.objects.bulk_update(cases, ["note"])
     application.letters.update(paragraphs=[ANONYMISED])
     application.deliveries.update(proof="")
+    application.dispatches.update(signer="", email_to="")  # who signed, where it was e-mailed
 
 
 def _remove_files(application: Application) -> int:

@@ -206,3 +206,57 @@ def signoff_steps(kind: str, outcome: str = "", config: dict | None = None) -> l
         if key in config:
             return list(config[key])
     return []
+
+
+# --- the case page's actions (issue 18 item 7) ----------------------------------------------
+
+
+def _event_states(event: str) -> tuple[str, ...]:
+    return tuple(state for (state, name) in TRANSITIONS if name == event)
+
+
+# The groups the case page shows its actions in, in order.
+CASE_ACTION_GROUPS = [
+    ("handle", _("办理")),
+    ("consult", _("补正/征求意见")),
+    ("letters", _("文书")),
+    ("delivery", _("送达")),
+    ("other", _("其他")),
+]
+# Each action of the case page: its group and the states that allow it. An action that changes
+# the state is allowed where the state machine above has its event; the others happen while
+# the case is in hand. The page offers an action only in these states (and only to those who
+# may take it), so a closed case shows no decision form and a submitted one no fee notice.
+CASE_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "confirm": ("handle", _event_states("confirm")),
+    "decide": ("handle", _event_states("decide")),
+    "abandon": ("handle", _event_states("abandon")),
+    "file": ("handle", (ApplicationState.CLOSED,)),  # 归档 of a case closed before filing existed
+    "correction": ("consult", _event_states("request_correction")),
+    # a late correction notice leaves the case in hand (received), the correction still awaited
+    "correction_receive": ("consult", (*_event_states("receive_correction"), ApplicationState.RECEIVED)),
+    "consult": ("consult", (ApplicationState.RECEIVED,)),
+    "extend": ("letters", (ApplicationState.RECEIVED,)),
+    "propose_extension": ("letters", (ApplicationState.RECEIVED,)),
+    "excessive": ("letters", (ApplicationState.RECEIVED,)),
+    "later": ("letters", (ApplicationState.RECEIVED,)),
+    "fee": ("letters", (ApplicationState.RECEIVED,)),
+    "deliver": ("delivery", (*OPEN_STATES[1:], ApplicationState.CLOSED)),
+    "matters": ("other", (ApplicationState.RECEIVED,)),
+    "merge": ("other", _event_states("merge")),
+    "assign": ("other", OPEN_STATES),
+}
+# The group holding the next step of a case in each state: shown open, the others folded.
+NEXT_STEP_GROUP = {
+    ApplicationState.SUBMITTED: "handle",
+    ApplicationState.RECEIVED: "handle",
+    ApplicationState.AWAITING_CORRECTION: "consult",
+    ApplicationState.DECIDED: "delivery",
+    ApplicationState.CLOSED: "handle",
+}
+
+
+def case_action_allowed(action: str, state: str) -> bool:
+    """May ``action`` of the case page happen in ``state``? (Actions not listed: not decided here.)"""
+    entry = CASE_ACTIONS.get(action)
+    return entry is None or state in entry[1]

@@ -11,10 +11,10 @@ from gongkai.applications.models import Application, RemedyCase
 from gongkai.applications.rules import OPEN_STATES
 from gongkai.catalogue.models import Document
 from gongkai.complaints.selectors import upheld_counts
-from gongkai.consultations.selectors import consultation_statistics
+from gongkai.consultations.selectors import consultation_statistics_by_agency
 from gongkai.keyareas.selectors import compliance
 from gongkai.publishing.models import TimelinessFigure
-from gongkai.questions.selectors import question_statistics
+from gongkai.questions.selectors import question_statistics_by_agency
 
 from .scoring import AgencyFacts, Period
 
@@ -90,20 +90,19 @@ def _participation_facts(
 
     Key areas: owed disclosures due in the period's year, with their status as of ``end`` (one
     query; what falls due after ``end`` is still open and not counted). Consultations and
-    questions: the apps' statistics per agency (two short queries per agency; the agencies an
-    authority assesses are a handful)."""
+    questions: the apps' statistics for all the agencies at once (one grouped query each)."""
     for row in compliance(Agency.objects.filter(pk__in=agency_ids), today=end, year=period.year):
         f = facts[row.agency.pk]
         f.keyarea_in_time += row.figures.in_time
         f.keyarea_late += row.figures.late
         f.keyarea_missing += row.figures.missing
+    consultations = consultation_statistics_by_agency(agency_ids, start=period.start, end=end)
+    questions = question_statistics_by_agency(agency_ids, start=period.start, end=end)
     for pk in agency_ids:
-        f = facts[pk]
-        c = consultation_statistics(agency_ids=[pk], start=period.start, end=end)
+        f, c, q = facts[pk], consultations[pk], questions[pk]
         f.consultations, f.consultation_comments = c.consultations, c.comments
         f.consultation_adopted = c.adopted + c.partly_adopted
         f.consultation_not_adopted = c.not_adopted
-        q = question_statistics(agency_ids=[pk], start=period.start, end=end)
         f.questions, f.questions_answered, f.questions_answered_on_time = (
             q.questions,
             q.answered,

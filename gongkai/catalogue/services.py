@@ -9,9 +9,9 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency
 from gongkai.core.audit import audit_chain_lock, audit_record
 
-from . import sequences
+from . import review, sequences
 from .changes import documents_changed
-from .models import Document, DocumentImport, Validity, Visibility
+from .models import DisclosureAttribute, Document, DocumentImport, Validity, Visibility
 
 
 class CatalogueError(Exception):
@@ -98,20 +98,16 @@ def document_create(
 
 
 def _review_problem(document: Document, approval) -> str | None:
-    # publishing builds on the catalogue, so its check is imported when it is needed.
-    from gongkai.publishing.approval import approval_problem
-
-    return approval_problem(approval, document)
+    # The review chains are publishing's; it registers their check (catalogue/review.py).
+    return review.review_problem(approval, document)
 
 
 def _import_problem(document: Document, imported: DocumentImport) -> str | None:
-    from gongkai.publishing.approval import under_review
-
     if not isinstance(imported, DocumentImport) or imported.pk is None:
         return "没有导入记录。"
     if imported.agency_id != document.agency_id:
         return "导入记录与该信息的发布机关不符。"
-    if under_review(document):
+    if review.under_review(document):
         return "该信息属于送审流程，只能经审查后公开或修改。"
     return None
 
@@ -293,7 +289,8 @@ def document_publish(
     and its publication date, and queues it for the search index and feeds.
 
     Only with proof, whoever calls: ``approval``, the Submission whose review chain approved
-    it (pre-scan findings settled; publishing.approval checks the stored rows), or
+    it (pre-scan findings settled; the review authority publishing registers in
+    catalogue/review.py checks the stored rows), or
     ``imported``, the import run that brought in this already-public historical document.
     """
     # The audit chain's lock before the index sequence's row lock, as in every transaction
@@ -359,8 +356,6 @@ def document_set_validity(
 @transaction.atomic
 def document_set_disclosure(*, document: Document, attribute: str, ground: str = "", actor=None) -> Document:
     """Record the disclosure attribute (公开属性) and, unless proactive, its ground."""
-    from .models import DisclosureAttribute
-
     if attribute not in DisclosureAttribute.values:
         raise CatalogueError(f"未知的公开属性：{attribute}")
     before = {"disclosure_attribute": document.disclosure_attribute, "ground": document.non_disclosure_ground}

@@ -8,7 +8,8 @@ user's scope (agencies/access.py); one out of scope is answered like one that do
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -207,3 +208,52 @@ def consultation_statistics(*, agency_ids=None, start: date, end: date) -> Consu
         adoption_rate=adoption_rate(adopted, partly, decided),
         hearings=Hearing.objects.filter(consultation__in=qs).count(),
     )
+
+
+def _per_consultation(model, **conditions) -> Coalesce:
+    """Rows of ``model`` per consultation, as a correlated count (0 when none)."""
+    rows = (
+        model.objects.filter(consultation=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("consultation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def consultation_statistics_by_agency(
+    agency_ids, *, start: date, end: date
+) -> dict[int, ConsultationStatistics]:
+    """``consultation_statistics`` for each of ``agency_ids`` in one grouped query (the
+    assessment reads many agencies at once); an agency with no consultation gets zeros."""
+    ids = list(agency_ids)
+    rows = (
+        Consultation.objects.published()
+        .filter(agency_id__in=ids, opens_on__gte=start, opens_on__lte=end, cancelled_at__isnull=True)
+        .order_by()
+        .values("agency_id")
+        .annotate(
+            consultations=Count("pk"),
+            comments=Sum(_per_consultation(Comment)),
+            adopted=Sum(_per_consultation(CommentGroup, decision=Adoption.ADOPTED)),
+            partly=Sum(_per_consultation(CommentGroup, decision=Adoption.PARTLY)),
+            not_adopted=Sum(_per_consultation(CommentGroup, decision=Adoption.NOT_ADOPTED)),
+            hearings=Sum(_per_consultation(Hearing)),
+        )
+    )
+    out = {pk: ConsultationStatistics(0, 0, 0, 0, 0, 0, None, 0) for pk in ids}
+    for r in rows:
+        adopted, partly, not_adopted = r["adopted"] or 0, r["partly"] or 0, r["not_adopted"] or 0
+        decided = adopted + partly + not_adopted
+        out[r["agency_id"]] = ConsultationStatistics(
+            consultations=r["consultations"],
+            comments=r["comments"] or 0,
+            groups_decided=decided,
+            adopted=adopted,
+            partly_adopted=partly,
+            not_adopted=not_adopted,
+            adoption_rate=adoption_rate(adopted, partly, decided),
+            hearings=r["hearings"] or 0,
+        )
+    return out

@@ -4,10 +4,13 @@ Shared by every `gongkai import-*` command so they read and report alike (interf
 all-or-nothing, "line N: what is wrong" in English on stderr).
 """
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.db import transaction
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,17 @@ def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[tuple[int, dict | LineE
             yield number, LineError(number, "expected a JSON object ({...})")
             continue
         yield number, obj
+
+
+@contextlib.contextmanager
+def all_or_nothing(*, dry_run: bool):
+    """One transaction for a whole import: an error anywhere (ImportFailed) rolls every line
+    back, and a dry run writes everything and then rolls it back, so its counts and errors are
+    those a real run would give."""
+    with transaction.atomic():
+        yield
+        if dry_run:
+            transaction.set_rollback(True)
 
 
 def open_jsonl(path: str | Path) -> list[bytes]:

@@ -49,6 +49,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
+from .models import AuditEvent
+
 log = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 KEY_PREFIX = "pagecache:page:"
@@ -107,8 +109,6 @@ def _shared_generation() -> str:
             cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
             value = cache.get(GENERATION_KEY, 0)
         return f"c{value}"
-    from .models import AuditEvent
-
     newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     return f"a{newest or 0}"
 

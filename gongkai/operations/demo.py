@@ -28,6 +28,7 @@ from gongkai.agencies.models import Agency, ReadingPoint, Role
 from gongkai.agencies.services import reading_point_upsert, staff_role_grant
 from gongkai.applications.demo import applications_demo_load
 from gongkai.assessment.demo import assessment_demo_load
+from gongkai.casework.demo import casework_demo_load
 from gongkai.catalogue.importing import DocumentImportResult, import_documents
 from gongkai.catalogue.models import Document, Validity
 from gongkai.catalogue.services import document_set_validity, interpretation_link
@@ -455,6 +456,10 @@ def _logins(password_for) -> list[DemoLogin]:
     applications_demo_load(
         education=agencies[CITY_EDUCATION], clerk_username="jy-clerk", head_username="jy-office"
     )
+    casework_demo_load(
+        education=agencies[CITY_EDUCATION], clerk_username="jy-clerk", head_username="jy-office",
+        member_username="jy-reviewer",
+    )  # fmt: skip
     return logins
 
 

@@ -1,10 +1,8 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from gongkai.core.pagecache import cached_public
 
-from . import feeds, views
-from .sitemaps import SITEMAPS
+from . import feeds, sitemaps, views
 from .views import applications, evaluation, guide_forms
 from .views import complaints as complaint_views
 from .views import consultations as consultation_views
@@ -95,17 +93,7 @@ urlpatterns = [
     path("evaluation/page/", evaluation.page_rate, name="evaluation_page"),
     path("feed/rss/", public(feeds.LatestDocumentsFeed()), name="feed_rss"),
     path("feed/atom/", public(feeds.LatestDocumentsAtomFeed()), name="feed_atom"),
-    # A sitemap index: one sitemap may list at most 50,000 URLs and catalogues grow past that.
-    path(
-        "sitemap.xml",
-        public(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        public(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    # A sitemap index: one sitemap file may list at most 50,000 URLs (files by id range).
+    path("sitemap.xml", public(sitemaps.sitemap_index), name="sitemap"),
+    path("sitemap-<section>.xml", public(sitemaps.sitemap_section), name="sitemap_section"),
 ]

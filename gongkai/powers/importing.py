@@ -17,12 +17,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
 from gongkai.core.audit import audit_record
-from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, read_jsonl
+from gongkai.core.jsonl import FieldReader, ImportFailed, LineError, all_or_nothing, read_jsonl
 
 from .models import CODE_RE, MAX_STEP_LENGTH, MAX_STEPS, Power, PowerType
 from .services import (
@@ -254,13 +253,11 @@ def import_powers(
     records, errors = parse_power_file(lines)
     if errors:
         raise ImportFailed(errors)
-    with transaction.atomic():
+    with all_or_nothing(dry_run=dry_run):
         importer = _Importer(agency, actor)
         for record in records:
             importer.apply(record)
         if importer.errors:
             raise ImportFailed(sorted(importer.errors, key=lambda e: e.line))
         audit_record(actor=actor, action="powers_import", obj=agency, after=asdict(importer.result))
-        if dry_run:
-            transaction.set_rollback(True)
     return importer.result

@@ -1,5 +1,6 @@
 """The proof that a record passed its review chain, checked by catalogue.services before it
-publishes or edits anything public (先审查、后公开, Art. 17).
+publishes or edits anything public (先审查、后公开, Art. 17). This module is the catalogue's
+review authority (catalogue/review.py), registered in publishing/apps.py.
 
 ``document_publish`` accepts a Submission as its proof and asks ``approval_problem`` whether
 the database shows that submission approved: in review at its last step or scheduled, every

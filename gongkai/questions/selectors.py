@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from gongkai.agencies.access import agencies_in_scope
+from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Document
 from gongkai.consultations.masking import masked_name
 from gongkai.consultations.selectors import ConsultationStatistics, consultation_statistics
@@ -61,7 +63,26 @@ def decorate_interviews(interviews, now: datetime | None = None) -> list[Intervi
 
 
 def public_interviews() -> list[Interview]:
-    return decorate_interviews(Interview.objects.select_related("agency").order_by("-starts_at", "-pk")[:50])
+    return decorate_interviews(interviews_for_public()[:50])
+
+
+def interviews_for_public(*, agency_code: str = "", phase: str = "", now: datetime | None = None) -> QuerySet:
+    """Every announced interview (announcements are public from the start), latest first,
+    filtered by agency and by phase (the phase's rule of rules.interview_phase, in SQL)."""
+    now = now or timezone.now()
+    qs = Interview.objects.select_related("agency").order_by("-starts_at", "-pk")
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    unpublished = Q(transcript_published_at__isnull=True)
+    by_phase = {
+        InterviewPhase.PUBLISHED: ~unpublished,
+        InterviewPhase.UPCOMING: unpublished & Q(starts_at__gt=now),
+        InterviewPhase.LIVE: unpublished & Q(starts_at__lte=now, ends_at__gte=now),
+        InterviewPhase.ENDED: unpublished & Q(ends_at__lt=now),
+    }
+    if phase:
+        qs = qs.filter(by_phase[phase])
+    return qs
 
 
 def public_interview(pk: int) -> Interview:
@@ -74,6 +95,7 @@ def public_interview(pk: int) -> Interview:
 @dataclass(frozen=True)
 class PublicProposal:
     tracking_no: str
+    agency_code: str
     agency_name: str
     received_on: date
     author: str
@@ -83,30 +105,49 @@ class PublicProposal:
     response_text: str
     publish_by: date | None
     link: str
+    responded_on: date
+
+
+def responded_proposals(*, agency_code: str = "") -> QuerySet:
+    """Proposals the office answered, latest response first (only these are public)."""
+    qs = TopicProposal.objects.exclude(response="").select_related("agency").order_by("-responded_at", "-pk")
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    return qs
+
+
+def public_proposal_rows(proposals) -> list[PublicProposal]:
+    """What the public sees of responded proposals: the masked topic and author, the response;
+    never the contact, the reason as written or the address."""
+    return [
+        PublicProposal(
+            tracking_no=p.tracking_no,
+            agency_code=p.agency.code,
+            agency_name=p.agency.name,
+            received_on=timezone.localdate(p.received_at),
+            author=masked_name(p.name),
+            topic=p.public_topic,
+            response=p.response,
+            response_label=p.get_response_display(),
+            response_text=p.response_text,
+            publish_by=p.publish_by,
+            link=p.link,
+            responded_on=timezone.localdate(p.responded_at),
+        )
+        for p in proposals
+    ]
 
 
 def public_proposals() -> list[PublicProposal]:
     """Proposals with their public responses, latest response first."""
-    rows = (
-        TopicProposal.objects.exclude(response="")
-        .select_related("agency")
-        .order_by("-responded_at", "-pk")[:100]
-    )
-    return [
-        PublicProposal(
-            p.tracking_no,
-            p.agency.name,
-            timezone.localdate(p.received_at),
-            masked_name(p.name),
-            p.public_topic,
-            p.response,
-            p.get_response_display(),
-            p.response_text,
-            p.publish_by,
-            p.link,
-        )  # fmt: skip
-        for p in rows
-    ]
+    return public_proposal_rows(responded_proposals()[:100])
+
+
+def public_proposal(tracking_no: str) -> PublicProposal:
+    rows = public_proposal_rows(responded_proposals().filter(tracking_no=tracking_no)[:1])
+    if not rows:
+        raise Http404
+    return rows[0]
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -230,6 +271,38 @@ def question_statistics(*, agency_ids=None, start: date, end: date) -> QuestionS
         proposals=proposals.count(),
         proposals_responded=proposals.exclude(response="").count(),
     )
+
+
+def _per_agency(qs: QuerySet) -> Coalesce:
+    """Rows of ``qs`` per agency, as a correlated count (0 when none)."""
+    rows = qs.filter(agency=OuterRef("pk")).order_by().values("agency").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def question_statistics_by_agency(agency_ids, *, start: date, end: date) -> dict[int, QuestionStatistics]:
+    """``question_statistics`` for each of ``agency_ids`` in one query (the assessment reads
+    many agencies at once). On time: answered on or before the due date, the answer's day taken
+    in the deployment's time zone (as ``timezone.localdate`` does)."""
+    lo, hi = (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end, time.max, tzinfo=SHANGHAI),
+    )
+    questions = Question.objects.filter(received_at__gte=lo, received_at__lte=hi)
+    answered = questions.filter(state=QuestionState.ANSWERED)
+    proposals = TopicProposal.objects.filter(received_at__gte=lo, received_at__lte=hi)
+    names = ("questions", "answered", "on_time", "published", "interviews", "proposals", "responded")
+    rows = Agency.objects.filter(pk__in=list(agency_ids)).annotate(
+        questions=_per_agency(questions),
+        answered=_per_agency(answered),
+        on_time=_per_agency(answered.filter(answered_at__date__lte=F("due_on"))),
+        published=_per_agency(questions.filter(public=True)),
+        interviews=_per_agency(Interview.objects.filter(starts_at__gte=lo, starts_at__lte=hi)),
+        proposals=_per_agency(proposals),
+        responded=_per_agency(proposals.exclude(response="")),
+    )
+    out = {pk: QuestionStatistics(0, 0, 0, 0, 0, 0, 0) for pk in agency_ids}
+    out.update((pk, QuestionStatistics(*figures)) for pk, *figures in rows.values_list("pk", *names))
+    return out
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,26 @@ def _create_tracked(model, prefix: str, **fields):
     raise QuestionError(_("系统繁忙，请稍后重试。"))
 
 
+def _receive(
+    model, prefix: str, workdays, action: str, *, agency, name: str, contact: str, client_ip,
+    idempotency_key, received_at, **fields,
+):  # fmt: skip
+    """A submission from the public (网上咨询, 点题): refused when a duplicate or over the rate
+    limit, else stored with its answer date (``workdays()`` working days after the day it was
+    received), a tracking number and an audit event, in one transaction."""
+    with transaction.atomic():
+        _check_new(model, idempotency_key=idempotency_key, client_ip=client_ip)
+        received_at = received_at or timezone.now()
+        due = workday_add(timezone.localdate(received_at), workdays())
+        record = _create_tracked(
+            model, prefix, agency=agency, idempotency_key=idempotency_key or None, name=name.strip(),
+            contact=contact.strip(), client_ip=client_ip, received_at=received_at, due_on=due.date,
+            due_provisional=due.provisional, **fields,
+        )  # fmt: skip
+        audit_record(actor=None, action=action, obj=record, after={"due_on": due.date.isoformat()})
+    return record
+
+
 def _text_problem(**texts: str) -> None:
     for label, value in texts.items():
         if not value.strip():
@@ -132,19 +152,11 @@ def question_submit(
     """A question to an agency, given its answer date (working days after the day asked).
     ``received_at`` is for the demo's history, never from the public form."""
     _text_problem(**{"标题": subject, "咨询内容": body})
-    with transaction.atomic():
-        _check_new(Question, idempotency_key=idempotency_key, client_ip=client_ip)
-        received_at = received_at or timezone.now()
-        due = workday_add(timezone.localdate(received_at), answer_workdays())
-        question = _create_tracked(
-            Question, "ZX", agency=agency, idempotency_key=idempotency_key or None, name=name.strip(),
-            contact=contact.strip(), client_ip=client_ip, received_at=received_at, due_on=due.date,
-            due_provisional=due.provisional, subject=subject.strip(), body=body.strip(),
-        )  # fmt: skip
-        audit_record(
-            actor=None, action="question_submit", obj=question, after={"due_on": due.date.isoformat()}
-        )
-    return question
+    return _receive(
+        Question, "ZX", answer_workdays, "question_submit", agency=agency, name=name, contact=contact,
+        client_ip=client_ip, idempotency_key=idempotency_key, received_at=received_at,
+        subject=subject.strip(), body=body.strip(),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -306,19 +318,11 @@ def proposal_submit(
 ) -> TopicProposal:
     """A topic someone wants the agency to disclose; the office answers publicly."""
     _text_problem(**{"希望公开的内容": topic})
-    with transaction.atomic():
-        _check_new(TopicProposal, idempotency_key=idempotency_key, client_ip=client_ip)
-        received_at = received_at or timezone.now()
-        due = workday_add(timezone.localdate(received_at), proposal_workdays())
-        proposal = _create_tracked(
-            TopicProposal, "DT", agency=agency, idempotency_key=idempotency_key or None, name=name.strip(),
-            contact=contact.strip(), client_ip=client_ip, received_at=received_at, due_on=due.date,
-            due_provisional=due.provisional, topic=topic.strip(), reason=reason.strip(),
-        )  # fmt: skip
-        audit_record(
-            actor=None, action="proposal_submit", obj=proposal, after={"due_on": due.date.isoformat()}
-        )
-    return proposal
+    return _receive(
+        TopicProposal, "DT", proposal_workdays, "proposal_submit", agency=agency, name=name, contact=contact,
+        client_ip=client_ip, idempotency_key=idempotency_key, received_at=received_at,
+        topic=topic.strip(), reason=reason.strip(),
+    )  # fmt: skip
 
 
 @transaction.atomic

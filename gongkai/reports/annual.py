@@ -20,10 +20,12 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.applications.models import Application, FeeNotice, RemedyCase
 from gongkai.applications.rules import ApplicationState
+from gongkai.assessment.selectors import report_assessment
 from gongkai.catalogue.models import Document, Validity, Visibility
 from gongkai.core.models import AuditEvent
+from gongkai.powers.selectors import decision_totals_by_agency, trial_figures_by_agency
 
-from .checks import annual_report_checks
+from .checks import annual_report_checks, table2_figure
 from .models import MANUAL_KEYS, AnnualReport, ManualFigure, ManualKey, ReportStatus
 from .narrative import participation_figures
 from .rows import (
@@ -113,7 +115,11 @@ def table2_counts(agencies: QuerySet, year: int) -> dict:
     """Table 2 for ``year`` over ``agencies``: 一 received in the year; 二 received before it and
     not closed before 1 January; 三 closed in the year, by outcome; 四 received by 31 December and
     not closed by then. An application is closed on the day its reply was delivered (or the day
-    it lapsed), so 一 + 二 = （七） + 四 holds for the platform's own records."""
+    it lapsed), so 一 + 二 = （七） + 四 holds for the platform's own records. Each application
+    counts once, under its one stored outcome: one answered item by item (分项答复) carries the
+    outcome the national form counts it under (applications/services/items.py, ``items_outcome``:
+    partly disclosed when its items' outcomes differ, their shared outcome otherwise), never one
+    count per item."""
     start, end = _bounds(year)
     apps = _applications(agencies)
     table = _empty_table2()
@@ -249,8 +255,6 @@ def _listed_or_typed(agencies: QuerySet, year: int, path: str, listed: dict[int,
 def _decisions(agencies: QuerySet, year: int, key: str, manual: dict) -> int:
     """Decisions of one Table 1 row: from the power lists where an agency recorded counts for
     that row, else the figure entered by hand for it."""
-    from gongkai.powers.selectors import decision_totals_by_agency
-
     recorded = decision_totals_by_agency(agencies, year)
     listed = {agency_id: totals[key] for agency_id, totals in recorded.items() if key in totals}
     return int(_listed_or_typed(agencies, year, f"table1.{key}.decisions", listed, manual))
@@ -291,8 +295,6 @@ def trial_table1_counts(agencies: QuerySet, year: int, manual: dict[str, Decimal
     (八) the items last year, this year's change and the decisions, from the power lists of the
     agencies that keep them (decisions: that recorded counts for the year), else entered by
     hand; government procurement (九) entered by hand."""
-    from gongkai.powers.selectors import trial_figures_by_agency
-
     manual = manual if manual is not None else _manual_figures(agencies, year)
     table = {key: _trial_documents(agencies, genre, year) for key, genre, _label in TRIAL_DOCUMENT_ROWS}
     figures = trial_figures_by_agency(agencies, year)
@@ -416,8 +418,6 @@ def annual_report_data(*, agency: Agency, year: int, regional: bool = False) -> 
     rules in ``checks`` (empty when consistent) and the cells entered by hand in ``manual``.
     ``regional``: the government's report for the whole government, from the records of the
     agency and every agency below it, titled and opened as such (``regional``, ``opening``)."""
-    from gongkai.assessment.selectors import report_assessment
-
     agencies = Agency.objects.below(agency) if regional else _only(agency)
     data = _report(agencies, agency, year)
     if regional:
@@ -501,8 +501,6 @@ def records_against_imported(agency: Agency, year: int) -> list[dict]:
     printed and the records count otherwise, as {"table", "row", "column", "report", "records"}.
     Empty when there is no imported report for the year or everything agrees. Blank cells are
     not compared; a group row printed blank is compared as the sum of its items."""
-    from .checks import table2_figure
-
     report = AnnualReport.objects.filter(agency=agency, year=year, imported=True).first()
     if report is None:
         return []

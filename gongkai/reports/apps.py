@@ -8,8 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # `gongkai import-applications` asks where its records and an imported report disagree.
-        from gongkai.applications.signals import APPLICATIONS_IMPORTED
+        from gongkai.applications.signals import APPLICATIONS_IMPORTED  # AppConfig.ready()
 
-        from .signals import on_applications_imported
+        from .signals import on_applications_imported  # AppConfig.ready(): it imports the models
 
         APPLICATIONS_IMPORTED.connect(on_applications_imported, dispatch_uid="gongkai.reports.imported")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
 
+from .layout import report_title
 from .rows import FORMAT_2019, FORMAT_2021
 
 
@@ -153,8 +154,6 @@ class AnnualReport(models.Model):
     def title(self) -> str:
         """The report's title as printed (a government's report for the whole government is
         titled 「××市人民政府2024年政府信息公开工作年度报告」)."""
-        from .layout import report_title
-
         return report_title(
             {"agency": {"name": self.agency.name}, "year": self.year, "regional": self.regional}
         )

@@ -9,13 +9,13 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         # Every catalogue change is logged for the index, in the change's own transaction.
-        from gongkai.catalogue.changes import DOCUMENTS_CHANGED
+        from gongkai.catalogue.changes import DOCUMENTS_CHANGED  # AppConfig.ready()
 
-        from .changelog import on_documents_changed
+        from .changelog import on_documents_changed  # AppConfig.ready(): it imports the models
 
         DOCUMENTS_CHANGED.connect(on_documents_changed, dispatch_uid="gongkai.search.changelog")
         # `gongkai serve` sets this for its gunicorn workers (each follows the change log).
         if os.environ.get("GONGKAI_SEARCH_FOLLOW") == "1":
-            from . import follower
+            from . import follower  # AppConfig.ready(): only gunicorn workers follow
 
             follower.start()

@@ -40,6 +40,6 @@ def on_documents_changed(sender, *, ids: list[int], **kwargs) -> None:
 
 
 def _sync_soon() -> None:
-    from .indexer import sync_pending
+    from .indexer import sync_pending  # heavy library (tantivy) kept off start-up
 
     sync_pending()

@@ -4,6 +4,7 @@ tantivy (an embedded Lucene-like engine) answers ranked top-k with BM25 and bloc
 pruning in milliseconds where SQL ranking of every hit took 0.5-2 s on 200k documents.
 """
 
+import json
 import threading
 import time
 from contextlib import contextmanager
@@ -49,6 +50,19 @@ def open_index(path: Path | None = None) -> tantivy.Index:
             idx = tantivy.Index(SCHEMA, path=key, reuse=True)
             _cache[key] = idx
         return idx
+
+
+def commit_stamp(path: Path | None = None) -> tuple | None:
+    """What the index's last commit holds, from its meta.json: the opstamp (it grows with every
+    commit) and the segments' random ids (so an index deleted and built again, whose opstamps
+    start over, never matches an old stamp). A searcher loaded after reading it sees this
+    commit or a newer one. None when it cannot be read (no commit yet)."""
+    try:
+        with open(index_dir(path) / "meta.json", "rb") as f:
+            meta = json.load(f)
+        return int(meta["opstamp"]), tuple(seg["segment_id"] for seg in meta["segments"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def reset_cache() -> None:

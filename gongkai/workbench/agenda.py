@@ -17,6 +17,8 @@ from gongkai.agencies.models import Role
 from gongkai.applications.deadlines import OPTIONAL_KINDS, application_deadlines
 from gongkai.applications.models import Application
 from gongkai.applications.personal_data import masked_phone
+from gongkai.applications.services import letters_awaiting
+from gongkai.casework.selectors import agenda_tasks
 from gongkai.complaints import rules as complaint_rules
 from gongkai.complaints.models import Complaint
 from gongkai.complaints.selectors import masked_name
@@ -27,9 +29,13 @@ from .selectors_applications import search_applications
 
 COMPLAINT = "complaint"
 SCHEDULED = "scheduled_publication"
+CASEWORK = "casework_task"
+SIGNOFF = "signoff"
 KIND_LABELS = {
     COMPLAINT: _("举报与建议答复期限"),
     SCHEDULED: _("定时发布"),
+    SIGNOFF: _("待我签发"),
+    CASEWORK: _("交办协办期限"),
 }
 
 
@@ -144,6 +150,64 @@ def _publication_items(user, today: date, q: str, scope, own: set[int]) -> list[
     return items
 
 
+def _casework_items(user, today: date, q: str, own: set[int]) -> list[AgendaItem]:
+    """Tasks routed to a division or another agency (交办/协办), for those who answer them and
+    for the staff of the case's agency; "mine" is the user's own to answer, else the case's."""
+    tasks, answering = agenda_tasks(user, q)
+    items = []
+    for t in tasks:
+        a = t.application
+        mine = t.pk in answering
+        items.append(
+            AgendaItem(
+                on=t.due_on,
+                kind=CASEWORK,
+                kind_label=str(KIND_LABELS[CASEWORK]),
+                area="casework",
+                reference=a.tracking_no,
+                summary=f"{t.get_kind_display()}：{t.assignee_label}（{t.part[:40]}）",
+                url=reverse("workbench:casework_task", args=[t.pk]),
+                agency_name=a.agency.name,
+                assignee_id=user.pk if mine else a.assigned_to_id,
+                assignee_name=t.assignee_label if mine else _name_of(a.assigned_to),
+                person=a.name if a.agency_id in own else masked_name(a.name),
+                phone="",
+                overdue=t.due_on < today,
+            )
+        )
+    return items
+
+
+def _signoff_items(user, today: date, q: str, scope, own: set[int]) -> list[AgendaItem]:
+    """The letters waiting for the user's sign-off (the approver's 待我签发 queue, issue 18 item
+    2), each on the day its case's reply is due (an extension before the original deadline),
+    else the day it was drafted; the user is its assignee. The case's own deadline is listed
+    apart, so a queued letter is never counted overdue a second time."""
+    items = []
+    for letter in letters_awaiting(user):
+        a = letter.application
+        if q and q not in a.tracking_no and q not in a.description and q not in letter.title:
+            continue
+        items.append(
+            AgendaItem(
+                on=a.reply_due_on or timezone.localdate(letter.created_at),
+                kind=SIGNOFF,
+                kind_label=str(KIND_LABELS[SIGNOFF]),
+                area="application",
+                reference=a.tracking_no,
+                summary=f"{letter.title}：{a.description[:40]}",
+                url=reverse("workbench:application_signoff_queue"),
+                agency_name=a.agency.name,
+                assignee_id=user.pk,
+                assignee_name=_name_of(user),
+                person=a.name if a.agency_id in own else masked_name(a.name),
+                phone=masked_phone(a.phone),
+                overdue=False,
+            )
+        )
+    return items
+
+
 def agenda_for(
     user,
     today: date | None = None,
@@ -165,6 +229,8 @@ def agenda_for(
         *_application_items(user, today, q, scope, own),
         *_complaint_items(user, today, q, scope, own),
         *_publication_items(user, today, q, scope, own),
+        *_signoff_items(user, today, q, scope, own),
+        *_casework_items(user, today, q, own),
     ]
     if mine:
         items = [i for i in items if i.assignee_id == user.pk]

@@ -21,6 +21,7 @@ from gongkai.applications.rules import (
 
 from . import selectors_applications as selectors
 from .forms import DateInput
+from .forms_referral import ReferralAgencyField, ReferralMixin
 
 FEE_METHOD_CHOICES = [(FeeMethod.PER_COUNT.value, _("按件计收")), (FeeMethod.PER_VOLUME.value, _("按量计收"))]
 DECIDABLE_OUTCOMES = [(o.value, o.label) for o in Outcome if o not in ABANDONMENT_OUTCOME.values()]
@@ -100,6 +101,28 @@ class StaffRegisterForm(RegisterForm):
         del self.fields["website"]  # the bot trap is for the public form
         # workbench.css styles text inputs only; the keyboard still offers "@" on phones.
         self.fields["email"].widget = forms.TextInput(attrs={"inputmode": "email", "autocomplete": "off"})
+        # The papers that came with it (issue 18 item 3): checked by type and size when stored.
+        scan_help = _("扫描件或照片，PDF、JPG 或 PNG；文件不合格时须重新选择。")
+        self.fields["letter_scan"] = forms.FileField(
+            label=_("申请信函或传真"), required=False, help_text=scan_help
+        )
+        self.fields["envelope"] = forms.FileField(label=_("信封"), required=False, help_text=scan_help)
+        self.fields["identity_copy"] = forms.FileField(
+            label=_("身份证明复印件"), required=False, help_text=scan_help
+        )
+
+    def scans(self) -> dict:
+        """The uploads by the kind of file each is kept as (services.INTAKE_SCAN_KINDS)."""
+        d = self.cleaned_data
+        return {
+            kind: d.get(name)
+            for name, kind in (
+                ("letter_scan", "letter_scan"),
+                ("envelope", "envelope"),
+                ("identity_copy", "identity_proof"),
+            )
+            if d.get(name)
+        }
 
 
 class ConfirmForm(forms.Form):
@@ -164,6 +187,10 @@ class ConsultEndForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(label=_("理由"), required=False, widget=_textarea(2), max_length=2000)
+    # Checked by content and size in the service (core/files), like every upload of a case.
+    opinion = forms.FileField(
+        label=_("书面意见扫描件"), required=False, help_text=_("第三方的书面意见（PDF 或图片），可选。")
+    )
 
 
 class ConsultDeliveredForm(forms.Form):
@@ -250,9 +277,16 @@ class FeeWaiveForm(forms.Form):
     reason = forms.CharField(label=_("减免理由"), widget=_textarea(2), max_length=1000)
 
 
-class DecideForm(forms.Form):
+class DecideForm(ReferralMixin, forms.Form):
     prefix = "decide"
-    outcome = forms.ChoiceField(label=_("处理结果"), choices=[("", _("请选择")), *DECIDABLE_OUTCOMES])
+    # Not required by the form: an application answered item by item takes its outcome from the
+    # items (分项答复); without items the service refuses a missing outcome.
+    outcome = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[("", _("请选择")), *DECIDABLE_OUTCOMES],
+        required=False,
+        help_text=_("已分项办理的申请无需选择：处理结果由各项的结果确定。"),
+    )
     reasons = forms.CharField(
         label=_("理由和依据"),
         required=False,
@@ -266,7 +300,7 @@ class DecideForm(forms.Form):
         widget=_textarea(3),
         max_length=4000,
         help_text=_(
-            "每行一项，格式：不予公开的部分｜理由。已提供文件中的遮盖及其依据自动列入答复书，无需重复填写。"
+            "每行一项，格式：不予公开的部分｜理由。已提供文件中的遮盖及其依据已预先填入，并总会列入答复书。"
         ),
     )
     scan_confirm = forms.CharField(
@@ -278,6 +312,7 @@ class DecideForm(forms.Form):
         ),
     )
     provided_how = forms.CharField(label=_("提供方式"), required=False, max_length=300)
+    other_agency_pick = ReferralAgencyField()  # Art. 36(5): fills other_agency from the directory
     other_agency = forms.CharField(
         label=_("负责公开该信息的机关及联系方式"),
         required=False,
@@ -298,12 +333,56 @@ class DecideForm(forms.Form):
         return parts
 
 
-class TransferForm(forms.Form):
+class ItemAddForm(forms.Form):
+    """One item of an application answered item by item (分项答复)."""
+
+    prefix = "item"
+    description = forms.CharField(
+        label=_("该项所需信息"),
+        widget=_textarea(2),
+        max_length=2000,
+        help_text=_("申请涉及多项信息、各项处理结果不同的，逐项列出，逐项确定结果，一份答复书分项答复。"),
+    )
+
+
+class ItemRecordForm(forms.Form):
+    """An item's outcome with its grounds and the provided files that answer it."""
+
+    prefix = "item_record"
+    item = forms.ModelChoiceField(label=_("分项"), queryset=None, empty_label=_("请选择"))
+    outcome = forms.ChoiceField(label=_("该项处理结果"), choices=[("", _("请选择")), *DECIDABLE_OUTCOMES])
+    reasons = forms.CharField(label=_("理由和依据"), required=False, widget=_textarea(3), max_length=4000)
+    provided_how = forms.CharField(label=_("提供方式"), required=False, max_length=300)
+    withheld_parts = forms.CharField(
+        label=_("不予公开的部分及理由（部分公开时）"),
+        required=False,
+        widget=_textarea(2),
+        max_length=4000,
+        help_text=_("每行一项，格式：不予公开的部分｜理由。所选文件中的遮盖及其依据自动列入答复书。"),
+    )
+    other_agency = forms.CharField(label=_("负责公开该信息的机关及联系方式"), required=False, max_length=300)
+    files = forms.ModelMultipleChoiceField(
+        label=_("该项提供的文件"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = application.items.order_by("position", "id")
+        self.fields["item"].label_from_instance = lambda item: item.description[:40]
+        self.fields["files"].queryset = application.files.filter(kind="provided").order_by("created_at", "pk")
+        self.fields["files"].label_from_instance = lambda f: f.title
+
+    clean_withheld_parts = DecideForm.clean_withheld_parts
+
+
+class TransferForm(ReferralMixin, forms.Form):
     """Not this agency's information, but another's that can be named: the reply tells the
     applicant where to apply (outcome "unavailable_not_held", Art. 36(5))."""
 
     prefix = "transfer"
-    other_agency = forms.CharField(label=_("负责公开该信息的机关及联系方式"), max_length=300)
+    referral_required = True
+    other_agency_pick = ReferralAgencyField()
+    other_agency = forms.CharField(label=_("负责公开该信息的机关及联系方式"), max_length=300, required=False)
     reasons = forms.CharField(
         label=_("说明"),
         widget=_textarea(2),

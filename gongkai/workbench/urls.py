@@ -5,7 +5,10 @@ from django.urls import path
 
 from .views import (
     actions,
+    applicant_lookup,
     application_actions,
+    application_filing,
+    application_items,
     application_reveal,
     applications,
     assessment,
@@ -18,10 +21,12 @@ from .views import (
     signoff,
 )
 from .views import agenda as agenda_views
+from .views import casework as casework_views
 from .views import complaints as complaint_views
 from .views import consultations as consultation_views
 from .views import guide as guide_views
 from .views import keyareas as keyarea_views
+from .views import paperwork as paperwork_views
 from .views import powers as power_views
 from .views import questions as question_views
 from .views import reports as report_views
@@ -98,6 +103,14 @@ urlpatterns = [
     path("applications/assign/", applications.application_bulk_assign, name="application_bulk_assign"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/export.zip", applications.application_export, name="application_export"),
+    path(
+        "applications/<int:pk>/file/", application_filing.application_file_case, name="application_file_case"
+    ),
+    path(
+        "applications/applicant-lookup/",
+        applicant_lookup.application_applicant_lookup,
+        name="application_applicant_lookup",
+    ),
     path("applications/<int:pk>/reveal/", application_reveal.application_reveal, name="application_reveal"),
     path("applications/<int:pk>/receipt.pdf", applications.application_receipt, name="application_receipt"),
     path("applications/signoff/", signoff.application_signoff_queue, name="application_signoff_queue"),
@@ -168,6 +181,18 @@ urlpatterns = [
         name="application_consult_delivered",
     ),
     path("applications/<int:pk>/extend/", application_actions.application_extend, name="application_extend"),
+    # 分项答复 (issue 18 item 5).
+    path("applications/<int:pk>/items/", application_items.application_item_add, name="application_item_add"),
+    path(
+        "applications/<int:pk>/items/record/",
+        application_items.application_item_record,
+        name="application_item_record",
+    ),
+    path(
+        "applications/<int:pk>/items/<int:item_pk>/remove/",
+        application_items.application_item_remove,
+        name="application_item_remove",
+    ),
     path(
         "applications/<int:pk>/excessive/",
         application_actions.application_excessive,
@@ -213,6 +238,47 @@ urlpatterns = [
         "applications/<int:pk>/letters/<int:letter_pk>/deliver/",
         application_actions.application_deliver,
         name="application_deliver",
+    ),
+    # Paperwork in and out (issue 18 item 3).
+    path(
+        "applications/<int:pk>/oral-record.pdf",
+        paperwork_views.oral_record_pdf,
+        name="application_oral_record_pdf",
+    ),
+    path(
+        "applications/<int:pk>/oral-record/",
+        paperwork_views.oral_record_attach,
+        name="application_oral_record",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/proof-of-service.pdf",
+        paperwork_views.delivery_receipt_pdf,
+        name="application_delivery_receipt_pdf",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/post/",
+        paperwork_views.letter_post,
+        name="application_letter_post",
+    ),
+    path(
+        "applications/<int:pk>/letters/<int:letter_pk>/email/",
+        paperwork_views.letter_email,
+        name="application_letter_email",
+    ),
+    path(
+        "applications/<int:pk>/dispatches/<int:dispatch_pk>/signed/",
+        paperwork_views.dispatch_signed_for,
+        name="application_dispatch_signed",
+    ),
+    path(
+        "applications/<int:pk>/dispatches/<int:dispatch_pk>/scan/",
+        paperwork_views.dispatch_scan,
+        name="application_dispatch_scan",
+    ),
+    path(
+        "applications/<int:pk>/consultations/<int:consultation_pk>/opinion/",
+        paperwork_views.consultation_opinion,
+        name="application_consult_opinion",
     ),
     path("applications/<int:pk>/merge/", application_actions.application_merge, name="application_merge"),
     path("applications/<int:pk>/cases/", application_actions.application_case, name="application_case"),
@@ -352,4 +418,25 @@ urlpatterns += [
     path("interviews/new/", question_views.interview_new, name="interview_new"),
     path("interviews/<int:pk>/", question_views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/transcript/", question_views.interview_transcript, name="interview_transcript"),
+]
+
+# Routing a case (交办/协办) and internal notes (issue 18 item 4): walked in
+# gongkai/casework/tests/test_pages.py.
+urlpatterns += [
+    path("casework/", casework_views.casework_tasks, name="casework_tasks"),
+    path("casework/divisions/", casework_views.casework_divisions, name="casework_divisions"),
+    path("casework/<int:pk>/", casework_views.casework_task, name="casework_task"),
+    path("casework/<int:pk>/answer/", casework_views.casework_task_answer, name="casework_task_answer"),
+    path("casework/<int:pk>/review/", casework_views.casework_task_review, name="casework_task_review"),
+    path("casework/<int:pk>/withdraw/", casework_views.casework_task_withdraw, name="casework_task_withdraw"),
+    path(
+        "casework/<int:pk>/files/<int:file_pk>/", casework_views.casework_task_file, name="casework_task_file"
+    ),
+    path("casework/<int:pk>/letter.pdf", casework_views.casework_task_letter, name="casework_task_letter"),
+    path(
+        "applications/<int:pk>/casework/tasks/",
+        casework_views.casework_task_create,
+        name="casework_task_create",
+    ),
+    path("applications/<int:pk>/casework/notes/", casework_views.casework_note_add, name="casework_note_add"),
 ]

@@ -41,6 +41,14 @@ def staff_sign_in(page, base, user):
     expect(page).to_have_url(base + "/staff/")
 
 
+def unfold_actions(page):
+    """Open the case page's folded action groups (办理, 补正/征求意见, 文书, 送达, 其他): only
+    the group of the next step is open, as a clerk finds it; the clerk opens the others."""
+    folded = page.locator("details.wb-action-group:not([open]) > summary")
+    while folded.count():
+        folded.first.click()
+
+
 def citizen_progress(page, base, tracking_no, query_code):
     page.goto(base + "/progress/")
     page.get_by_label("申请编号").fill(tracking_no)
@@ -84,6 +92,7 @@ def test_apply_correct_consult_partially_disclose_and_read_the_reply(
     application_url = page.url
     page.get_by_role("button", name="确认收到申请").click()
     expect(page.locator("main")).to_contain_text("办理中")
+    unfold_actions(page)
     page.get_by_label("需要补正的事项").fill("请写明所需招生计划的年份和学段")
     page.get_by_role("button", name="生成补正告知书").click()
     expect(page.locator("main")).to_contain_text("待补正")
@@ -99,6 +108,7 @@ def test_apply_correct_consult_partially_disclose_and_read_the_reply(
 
     # A third party is consulted; its refusal comes back.
     page.goto(application_url)
+    unfold_actions(page)
     page.get_by_label("第三方").check()
     page.get_by_label("征求对象名称").fill("江州市第一中学")
     page.get_by_role("button", name="发起征求意见").click()
@@ -113,10 +123,12 @@ def test_apply_correct_consult_partially_disclose_and_read_the_reply(
     # Partial disclosure: the provided PDF is redacted, then the reply is decided and sent.
     pdf_path = tmp_path / "招生计划.pdf"
     pdf_path.write_bytes(provided_pdf())
+    unfold_actions(page)
     page.get_by_label("提供给申请人的文件").set_input_files(str(pdf_path))
     page.get_by_label("需要遮盖的内容（部分公开时）").fill(f"Zhang San\n{PHONE_NO}")
-    page.get_by_role("button", name="上传").click()
+    page.locator("#files").get_by_role("button", name="上传").click()
     expect(page.locator("main")).to_contain_text("招生计划.pdf")
+    unfold_actions(page)
     page.get_by_label("处理结果").select_option("partially_disclosed")
     page.get_by_label("理由和依据").fill("招生计划予以公开，其中联系人个人信息不予公开。")
     page.get_by_label("不予公开的部分及理由（部分公开时）").fill(
@@ -125,7 +137,8 @@ def test_apply_correct_consult_partially_disclose_and_read_the_reply(
     page.get_by_label("提供方式").fill("电子邮件发送")
     page.get_by_role("button", name="决定并生成答复书").click()
     expect(page.locator("main")).to_contain_text("已决定待送达")
-    reply = page.locator("li", has_text="政府信息公开申请答复书").last
+    reply = page.locator("#letters li", has_text="政府信息公开申请答复书").last
+    unfold_actions(page)
     reply.locator("summary", has_text="登记送达").click()
     reply.get_by_label("送达凭证").fill("电子邮件回执")
     reply.get_by_role("button", name="登记送达").click()

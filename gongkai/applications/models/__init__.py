@@ -12,12 +12,21 @@ from .application import (
     LetterTemplate,
     RemedyCase,
 )
+from .filing import CaseFiling, FilingRule, FilingSequence
+from .items import ApplicationItem
+from .paperwork import ConsultationOpinion, Dispatch
 
 __all__ = [
+    "CaseFiling",
+    "FilingRule",
+    "FilingSequence",
     "Application",
     "ApplicationFile",
+    "ApplicationItem",
     "ClockEventRecord",
     "Consultation",
+    "ConsultationOpinion",
+    "Dispatch",
     "DeliveryRecord",
     "FeeNotice",
     "Letter",

@@ -307,6 +307,12 @@ class ApplicationFile(models.Model):
         PROVIDED = "provided", _("提供的信息")
         PROVIDED_ORIGINAL = "provided_original", _("提供信息的原件（仅内部）")
         OTHER = "other", _("其他材料")
+        # Paperwork in and out (issue 18 item 3): scans kept with the file, staff only.
+        LETTER_SCAN = "letter_scan", _("申请信函（扫描件）")
+        ENVELOPE = "envelope", _("信封（扫描件）")
+        ORAL_RECORD = "oral_record", _("口头申请记录（签字扫描件）")
+        OPINION = "opinion", _("第三方书面意见（扫描件）")
+        DELIVERY_RECEIPT = "delivery_receipt", _("送达回证（扫描件）")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="files")
     kind = models.CharField(max_length=20, choices=Kind.choices)

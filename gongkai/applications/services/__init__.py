@@ -18,9 +18,16 @@ from ..selectors import (
     lookup_allowed,
     similar_applications,
 )
+from .applicants import ApplicantFound, applicant_lookup
 from .base import ApplicationError, Conflict, NotPermitted, RateLimited, can_approve, can_handle
 from .clock_bridge import clock_refresh
-from .consultations import consultation_delivered, consultation_end, consultation_start, extension_grant
+from .consultations import (
+    consultation_delivered,
+    consultation_end,
+    consultation_opinion_attach,
+    consultation_start,
+    extension_grant,
+)
 from .corrections import (
     application_file_add,
     correction_lateness,
@@ -35,7 +42,11 @@ from .decisions import application_decide, provided_file_add, withheld_parts_fro
 from .delivery import (
     NOTICE_RECEIPTS,
     ONLINE_RECEIPT_PROOF,
+    delivery_receipt_attach,
+    dispatch_signed_for,
     letter_deliver,
+    letter_email,
+    letter_post,
     notice_goes_online,
     notice_receipt_record,
 )
@@ -47,6 +58,15 @@ from .fees import (
     month_matters_before,
     same_applicant,
 )
+from .filing import (
+    archive_no_format,
+    case_contents,
+    case_file,
+    file_on_close,
+    filing_rule_for,
+    filing_rule_set,
+    is_filed,
+)
 from .handling import (
     application_abandon,
     application_assign,
@@ -55,6 +75,7 @@ from .handling import (
     applications_assign,
 )
 from .intake import (
+    INTAKE_SCAN_KINDS,
     QUERY_ALPHABET,
     QUERY_CODE_LENGTH,
     SUBMISSIONS_PER_ADDRESS_PER_HOUR,
@@ -63,8 +84,10 @@ from .intake import (
     application_confirm_receipt,
     application_register,
     application_submit_online,
+    oral_record_attach,
     query_code_digest,
 )
+from .items import item_add, item_record, item_remove, items_for_letter, items_outcome
 from .letters import letter_context, letter_create, letter_rendered, letter_scan_check, remedy_missing_check
 from .remedies import remedy_case_record, remedy_case_update
 from .signoff import (
@@ -79,6 +102,8 @@ from .signoff import (
 )
 
 __all__ = [
+    "ApplicantFound",
+    "applicant_lookup",
     "ApplicationError",
     "Conflict",
     "LOOKUPS_PER_ADDRESS",
@@ -93,6 +118,13 @@ __all__ = [
     "SUBMISSIONS_PER_IDENTITY_PER_DAY",
     "Submitted",
     "application_abandon",
+    "archive_no_format",
+    "case_contents",
+    "case_file",
+    "file_on_close",
+    "filing_rule_for",
+    "filing_rule_set",
+    "is_filed",
     "application_assign",
     "applications_assign",
     "application_confirm_receipt",
@@ -111,6 +143,13 @@ __all__ = [
     "clock_state",
     "consultation_delivered",
     "consultation_end",
+    "consultation_opinion_attach",
+    "delivery_receipt_attach",
+    "dispatch_signed_for",
+    "INTAKE_SCAN_KINDS",
+    "letter_email",
+    "letter_post",
+    "oral_record_attach",
     "consultation_start",
     "correction_lateness",
     "correction_receive",
@@ -122,6 +161,11 @@ __all__ = [
     "fee_notice_send",
     "fee_pay",
     "fee_waive",
+    "item_add",
+    "item_record",
+    "item_remove",
+    "items_for_letter",
+    "items_outcome",
     "late_correction_allowed",
     "letter_context",
     "letter_create",

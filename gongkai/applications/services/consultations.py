@@ -8,16 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.core.audit import audit_record
+
 from .. import clock as clock_engine
 from ..models import (
     Application,
+    ApplicationFile,
     Consultation,
+    ConsultationOpinion,
     Letter,
 )
 from ..rules import ApplicationState
 from ..selectors import clock_state
 from .base import ApplicationError, _lock, _require, _save, _snapshot, can_approve, can_handle
 from .clock_bridge import _event
+from .intake import _file_snapshot, _store_file
 from .letters import letter_create
 
 
@@ -86,8 +91,10 @@ def consultation_delivered(*, consultation: Consultation, on: date, actor) -> Co
 
 @transaction.atomic
 def consultation_end(
-    *, consultation: Consultation, on: date, answer: str, reasons: str = "", actor
+    *, consultation: Consultation, on: date, answer: str, reasons: str = "", actor, opinion=None
 ) -> Consultation:
+    """Record the consulted party's answer; ``opinion``, its written opinion's scan (an upload),
+    is kept with the consultation (issue 18 item 3)."""
     application = _lock(consultation.application)
     _require(can_handle(actor, application.agency))
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -97,6 +104,8 @@ def consultation_end(
         raise ApplicationError(_("请选择征求意见的结果。"))
     consultation.answered_on, consultation.answer, consultation.reasons = on, answer, reasons.strip()
     consultation.save()
+    if opinion is not None:
+        _opinion_store(consultation, opinion, getattr(opinion, "name", ""), actor)
     _event(
         application,
         clock_engine.EventKind.CONSULTATION_ENDED,
@@ -107,6 +116,24 @@ def consultation_end(
     )
     _save(application, actor, "consultation_end", _snapshot(application))
     return consultation
+
+
+def _opinion_store(consultation: Consultation, data, filename: str, actor) -> ApplicationFile:
+    row = _store_file(
+        consultation.application, data=data, filename=filename, kind=ApplicationFile.Kind.OPINION
+    )
+    ConsultationOpinion.objects.create(consultation=consultation, file=row)
+    audit_record(actor=actor, action="consultation_opinion_attach", obj=row,
+                 after=_file_snapshot(row) | {"consultation": consultation.pk})  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def consultation_opinion_attach(*, consultation: Consultation, data, filename: str, actor) -> ApplicationFile:
+    """Keep the consulted party's written opinion (书面意见) as a scan with its consultation."""
+    application = _lock(consultation.application)
+    _require(can_handle(actor, application.agency))
+    return _opinion_store(consultation, data, filename, actor)
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from ..models import (
 )
 from ..rules import (
     ABANDONMENT_OUTCOME,
-    ADVERSE,
     LETTER_SIGNOFF_DEFAULT,
     PERSONAL_DATA_GROUND,
     REDACTION_GROUNDS,
@@ -26,8 +25,18 @@ from ..rules import (
     Outcome,
     signoff_steps,
 )
-from .base import ApplicationError, _lock, _require, _save, _snapshot, _transition, can_handle
+from .base import (
+    ApplicationError,
+    _lock,
+    _require,
+    _save,
+    _snapshot,
+    _transition,
+    can_handle,
+    check_outcome_grounds,
+)
 from .intake import _file_snapshot, _inspect, _store_file, _store_inspected
+from .items import items_for_letter, items_outcome
 from .letters import letter_create
 
 
@@ -48,21 +57,28 @@ def application_decide(
     awaiting sign-off when the agency's practice asks for one, ``reply_signoff``). For a
     partial disclosure the withheld parts are the provided files' redactions with their grounds
     (``withheld_parts_from_files``) followed by the parts the clerk lists. ``scan_confirm``:
-    the reason for keeping what the letter scan found (``letter_scan_check``)."""
+    the reason for keeping what the letter scan found (``letter_scan_check``).
+
+    An application split into items (services/items.py) is answered item by item: its outcome
+    is the one its items give (``items_outcome``), ``outcome`` may only repeat it, ``reasons``
+    is a closing remark, and the letter has one section per item."""
     application = _lock(application, expected_version)
     _require(can_handle(actor, application.agency))
-    if outcome not in Outcome.values or outcome in ABANDONMENT_OUTCOME.values():
+    items = items_for_letter(application)
+    if items:
+        if outcome and outcome != items_outcome([i["outcome"] for i in items]):
+            raise ApplicationError(_("本申请已分项办理，处理结果由各项的结果确定，请逐项确定。"))
+        outcome = items_outcome([i["outcome"] for i in items])
+        withheld_parts, other_agency = [], ""
+    elif outcome not in Outcome.values or outcome in ABANDONMENT_OUTCOME.values():
         raise ApplicationError(_("请选择处理结果。"))
-    if outcome == Outcome.PARTIALLY_DISCLOSED:
-        withheld_parts = [*withheld_parts_from_files(application), *(withheld_parts or [])]
-    if outcome in ADVERSE and not reasons.strip():
-        raise ApplicationError(_("不予公开、部分公开、无法提供或不予处理的，须说明理由。"))
-    if outcome == Outcome.PARTIALLY_DISCLOSED and not withheld_parts:
-        raise ApplicationError(_("部分公开须列明不予公开的部分及理由（《条例》第三十七条）。"))
-    if outcome == Outcome.UNAVAILABLE_NOT_HELD and not other_agency.strip() and "不掌握" not in reasons:
-        raise ApplicationError(
-            _("能够确定负责公开该信息的机关的，须告知其名称和联系方式（《条例》第三十六条第五项）。")
-        )
+    elif outcome == Outcome.PARTIALLY_DISCLOSED:
+        from_files = withheld_parts_from_files(application)
+        # the decision form shows these prefilled (issue 18 item 7): sent back unchanged, once
+        withheld_parts = [*from_files, *(p for p in withheld_parts or [] if tuple(p) not in from_files)]
+    if not items:
+        check_outcome_grounds(outcome, reasons, withheld_parts, other_agency)
+    extra = {"items": items} if items else {}
     steps = reply_signoff(outcome)
     if steps:
         # Issue 18 item 2: a draft for sign-off; the application is decided (and the clock's
@@ -74,7 +90,7 @@ def application_decide(
         letter = letter_create(
             application=application, kind="reply", actor=actor, outcome=outcome, reasons=reasons.strip(),
             provided_how=provided_how.strip(), withheld_parts=list(withheld_parts or []),
-            other_agency_name=other_agency.strip(), scan_confirm=scan_confirm, signoff=steps,
+            other_agency_name=other_agency.strip(), scan_confirm=scan_confirm, signoff=steps, **extra,
         )  # fmt: skip
         _save(application, actor, "reply_draft", before)
         return letter
@@ -83,7 +99,7 @@ def application_decide(
     letter = letter_create(
         application=application, kind="reply", actor=actor, outcome=outcome, reasons=reasons.strip(),
         provided_how=provided_how.strip(), withheld_parts=list(withheld_parts or []),
-        other_agency_name=other_agency.strip(), scan_confirm=scan_confirm,
+        other_agency_name=other_agency.strip(), scan_confirm=scan_confirm, **extra,
     )  # fmt: skip
     _save(application, actor, "application_decide", before)
     return letter

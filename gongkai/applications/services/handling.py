@@ -12,6 +12,7 @@ from ..models import Application
 from ..rules import ABANDONMENT_OUTCOME
 from ..selectors import clock_state
 from .base import ApplicationError, _lock, _require, _save, _snapshot, _transition, can_handle
+from .filing import file_on_close
 
 
 @transaction.atomic
@@ -28,7 +29,9 @@ def application_abandon(*, application: Application, actor=None, today: date | N
     application.state = _transition(application, "abandon")
     application.outcome = ABANDONMENT_OUTCOME[state.abandoned]
     application.closed_on = today or timezone.localdate()
-    return _save(application, actor, "application_abandon", before)
+    application = _save(application, actor, "application_abandon", before)
+    file_on_close(application, actor)  # closing files the case (issue 18 item 6)
+    return application
 
 
 @transaction.atomic

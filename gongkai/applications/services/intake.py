@@ -197,22 +197,56 @@ def _submit_online(*, data, client_ip, idempotency_key, identity_proof, code_and
     return submitted
 
 
+# The papers a registration may come with (issue 18 item 3), each kept as a file of its kind.
+INTAKE_SCAN_KINDS = (
+    ApplicationFile.Kind.LETTER_SCAN,
+    ApplicationFile.Kind.ENVELOPE,
+    ApplicationFile.Kind.IDENTITY_PROOF,
+)
+
+
 @transaction.atomic
-def application_register(*, data: dict, channel: str, received_on: date, actor) -> Submitted:
+def application_register(
+    *, data: dict, channel: str, received_on: date, actor, scans: dict | None = None
+) -> Submitted:
     """Staff register an application received by post, in person, by fax or orally; the receipt
-    date follows Art. 31 for the channel and starts the clock at once."""
+    date follows Art. 31 for the channel and starts the clock at once. ``scans`` maps a kind of
+    INTAKE_SCAN_KINDS to its upload (the letter, the envelope, the identity copy): each is
+    checked before anything is written, and a refused one registers nothing."""
     agency = data["agency"]
     _require(can_handle(actor, agency))
     if channel == Channel.ONLINE:
         raise ApplicationError(_("网上申请由申请人在线提交。"))
+    inspected = {}
+    for kind, upload in (scans or {}).items():
+        if kind not in INTAKE_SCAN_KINDS:
+            raise ApplicationError(_("请选择材料类型。"))
+        if upload is not None:
+            inspected[kind] = _inspect(upload, getattr(upload, "name", "") or kind)
     submitted = _create(
         agency=agency, data=data, channel=channel, state=ApplicationState.RECEIVED, registered_by=actor,
         assigned_to=actor, received_on=received_on,
     )  # fmt: skip
     application = submitted.application
     _event(application, clock_engine.EventKind.RECEIVED, received_on, actor=actor, basis="《条例》第三十一条")
+    for kind, upload in inspected.items():
+        row = _store_inspected(application, upload, kind=kind)
+        audit_record(actor=actor, action="application_file_add", obj=row, after=_file_snapshot(row))
     _save(application, actor, "application_register", {})
     return submitted
+
+
+@transaction.atomic
+def oral_record_attach(*, application: Application, data, filename: str, actor) -> ApplicationFile:
+    """The record of an oral application (口头申请记录, Art. 29), printed, read to the applicant
+    and signed by them, kept as a scan with the file."""
+    application = _lock(application)
+    _require(can_handle(actor, application.agency))
+    if application.channel != Channel.ORAL:
+        raise ApplicationError(_("只有口头申请需要申请人签字确认的记录。"))
+    row = _store_file(application, data=data, filename=filename, kind=ApplicationFile.Kind.ORAL_RECORD)
+    audit_record(actor=actor, action="oral_record_attach", obj=row, after=_file_snapshot(row))
+    return row
 
 
 @transaction.atomic

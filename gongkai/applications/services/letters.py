@@ -16,6 +16,7 @@ from gongkai.core.audit import audit_record
 
 from .. import letters
 from ..letter_scan import letter_findings, refusal_message
+from ..letter_templates import items_remedy_outcome
 from ..letters import LetterContext, RenderedLetter, remedy_fields
 from ..models import (
     Application,
@@ -97,10 +98,12 @@ def letter_scan_check(
 def _render(application: Application, kind: str, outcome: str, letter_no: str, scan_confirm: str, ctx: dict):
     """Render ``kind`` from the agency's template (or the default) and scan it; returns the
     rendered letter and the scan findings kept."""
-    template = (
+    # A reply item by item (分项答复) has one default template of its own: an edited template of
+    # one outcome does not answer several items.
+    template = None if ctx.get("items") else (
         LetterTemplate.objects.filter(agency=application.agency, kind=kind, outcome=outcome).first()
         or LetterTemplate.objects.filter(agency__isnull=True, kind=kind, outcome=outcome).first()
-    )
+    )  # fmt: skip
     context = letter_context(application, letter_no=letter_no, outcome=outcome, **ctx)
     try:
         rendered = letters.render_letter(kind, context, template.text if template else None)
@@ -110,6 +113,7 @@ def _render(application: Application, kind: str, outcome: str, letter_no: str, s
     public = [
         context.office_phone, context.office_address, context.reconsideration_body,
         context.reconsideration_address, context.court, context.court_address, context.other_agency_name,
+        *(item.get("other_agency_name", "") for item in context.items),  # 分项答复: each item's agency
     ]  # fmt: skip
     kept = letter_scan_check(
         application, kind, rendered, scan_confirm=scan_confirm, addressees=addressees, public=public
@@ -176,7 +180,10 @@ def letter_create(
     scanned first (``letter_scan_check``); ``scan_confirm`` is the clerk's reason for keeping
     what the scan found. With ``signoff`` (roles, in order) the letter is an unnumbered draft
     until ``letter_sign`` (services/signoff.py) gives it its number; without, it is signed now."""
-    remedy_missing_check(application.agency, kind, outcome)
+    items = ctx.get("items")
+    remedy_missing_check(
+        application.agency, kind, items_remedy_outcome([i["outcome"] for i in items]) if items else outcome
+    )
     draft = bool(signoff)
     letter_no = _letter_no(application.agency, timezone.localdate().year) if numbered and not draft else ""
     rendered, kept = _render(application, kind, outcome, letter_no, scan_confirm, ctx)

@@ -6,6 +6,9 @@ The calendar is the State Council's notices as the pinned `chinese-calendar` pac
 a wrong date in a comment cannot hide. 2027 has no notice: dates counted into it are provisional.
 
 In the comments "(n)" after a date means: the n-th working day counted.
+
+Kept as one module on purpose (over 500 lines): the cases follow the clock's rules in order, each
+counted by hand against the same pinned calendar.
 """
 
 from datetime import date, datetime, timedelta

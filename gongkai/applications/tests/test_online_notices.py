@@ -51,10 +51,15 @@ def _online(office, **overrides):  # noqa: F811
     ), submitted
 
 
-def test_an_online_correction_notice_is_received_the_day_it_is_published_and_mailed(office, on_march_4):  # noqa: F811
+def test_an_online_correction_notice_is_received_the_day_it_is_published_and_mailed(
+    office,  # noqa: F811
+    on_march_4,
+    django_capture_on_commit_callbacks,
+):
     app, submitted = _online(office)
     mail.outbox.clear()
-    services.correction_request(application=app, items=["补充文号"], days=10, actor=office["clerk"])
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves after the commit
+        services.correction_request(application=app, items=["补充文号"], days=10, actor=office["clerk"])
     app.refresh_from_db()
     # Received Wed 3/4, the day it was on the progress page and e-mailed: 3/5 (1), 3/6 (2),
     # 3/9-13 (7), 3/16 (8), 3/17 (9), Wed 3/18 (10). No staff record needed, nothing "missing".
@@ -88,16 +93,22 @@ def test_an_online_correction_notice_is_received_the_day_it_is_published_and_mai
                                        actor=office["clerk"])  # fmt: skip
 
 
-def test_an_online_fee_notice_starts_the_payment_period_the_same_day(office, on_march_4):  # noqa: F811
+def test_an_online_fee_notice_starts_the_payment_period_the_same_day(
+    office,  # noqa: F811
+    on_march_4,
+    django_capture_on_commit_callbacks,
+):
     app, _submitted = _online(office)
     # Eleven matters in one application: the 11th is charged 100 yuan (fees.md).
     app = services.application_matters_set(
         application=app, matters=11, reason="十一所学校各一份", actor=office["clerk"]
     )
     mail.outbox.clear()
-    fee = services.fee_notice_send(
-        application=app, method="per_count", amount=Decimal("100.00"), actor=office["clerk"]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fee = services.fee_notice_send(
+            application=app, method="per_count", amount=Decimal("100.00"), actor=office["clerk"]
+        )
+    fee.refresh_from_db()
     # Received Wed 3/4: 3/5 (1), 3/6 (2), 3/9-13 (7), 3/16-20 (12), 3/23-27 (17), 3/30 (18),
     # 3/31 (19), Wed 4/1 (20).
     assert fee.pay_by == date(2026, 4, 1)
@@ -133,9 +144,16 @@ def test_an_online_application_without_an_e_mail_address_keeps_the_manual_record
     EMAIL_PORT=9,
     EMAIL_TIMEOUT=2,
 )
-def test_when_the_e_mail_cannot_be_sent_the_receipt_stays_unrecorded(office, on_march_4):  # noqa: F811
+def test_when_the_e_mail_cannot_be_sent_the_receipt_stays_unrecorded(
+    office,  # noqa: F811
+    on_march_4,
+    django_capture_on_commit_callbacks,
+):
     app, _submitted = _online(office)
-    letter = services.correction_request(application=app, items=["补充文号"], days=10, actor=office["clerk"])
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.correction_request(
+            application=app, items=["补充文号"], days=10, actor=office["clerk"]
+        )
     app.refresh_from_db()
     # No mail server answers: the notice is issued all the same, but the applicant's period
     # cannot start and the case cannot lapse until staff record the receipt.

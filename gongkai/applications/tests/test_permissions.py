@@ -10,7 +10,7 @@ import pytest
 
 from gongkai.agencies.models import Role
 from gongkai.applications import services
-from gongkai.applications.models import Consultation, FeeNotice, Letter, RemedyCase
+from gongkai.applications.models import ApplicationItem, Consultation, Dispatch, FeeNotice, Letter, RemedyCase
 from gongkai.applications.rules import ApplicantType, Channel, Outcome
 from gongkai.catalogue.tests.factories import make_agency
 from gongkai.core.models import AuditEvent
@@ -49,7 +49,11 @@ def case():
         "fee": FeeNotice.objects.create(
             application=application, method="per_count", amount=Decimal(100), basis="超出部分", sent_on=ON
         ),
-        "letter": Letter.objects.create(application=application, kind="reply", title="答复书"),
+        "letter": (letter := Letter.objects.create(application=application, kind="reply", title="答复书")),
+        "dispatch": Dispatch.objects.create(
+            application=application, letter=letter, method="post", posted_on=ON
+        ),
+        "item": ApplicationItem.objects.create(application=application, position=1, description="招生计划"),
         "remedy": RemedyCase.objects.create(
             agency=agency, application=application, kind=RemedyCase.Kind.RECONSIDERATION, filed_on=ON
         ),
@@ -138,6 +142,36 @@ def _calls(c, actor):
         "letter_edit": lambda: services.letter_edit(letter=c["letter"], reasons="改", actor=actor),
         "letter_void": lambda: services.letter_void(letter=c["letter"], reason="作废", actor=actor),
         "letter_reissue": lambda: services.letter_reissue(letter=c["letter"], actor=actor),
+        # Paperwork in and out (issue 18 item 3).
+        "letter_post": lambda: services.letter_post(
+            letter=c["letter"], method="post", on=ON, carrier="EMS", tracking_no="1", actor=actor
+        ),
+        "letter_email": lambda: services.letter_email(letter=c["letter"], to="a@example.com", actor=actor),
+        "dispatch_signed_for": lambda: services.dispatch_signed_for(
+            dispatch=c["dispatch"], on=ON, signer="张三", actor=actor
+        ),
+        "delivery_receipt_attach": lambda: services.delivery_receipt_attach(
+            dispatch=c["dispatch"], data=b"%PDF-1.4", filename="a.pdf", actor=actor
+        ),
+        "oral_record_attach": lambda: services.oral_record_attach(
+            application=a, data=b"%PDF-1.4", filename="a.pdf", actor=actor
+        ),
+        "consultation_opinion_attach": lambda: services.consultation_opinion_attach(
+            consultation=c["consultation"], data=b"%PDF-1.4", filename="a.pdf", actor=actor
+        ),
+        # 分项答复 (issue 18 item 5).
+        "item_add": lambda: services.item_add(application=a, description="会议纪要", actor=actor),
+        "item_record": lambda: services.item_record(item=c["item"], outcome=Outcome.DISCLOSED, actor=actor),
+        "item_remove": lambda: services.item_remove(item=c["item"], actor=actor),
+        # Filing and the applicant look-up (issue 18 items 6 and 7).
+        "case_file": lambda: services.case_file(application=a, actor=actor),
+        "file_on_close": lambda: services.file_on_close(a, actor),
+        "filing_rule_set": lambda: services.filing_rule_set(
+            agency=a.agency, pattern="WS·{year}·{seq:4}", actor=actor
+        ),
+        "applicant_lookup": lambda: services.applicant_lookup(
+            agency=a.agency, code="11010519491231002X", actor=actor
+        ),
     }
 
 

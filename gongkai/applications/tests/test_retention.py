@@ -10,6 +10,7 @@ import pymupdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Role
@@ -101,9 +102,10 @@ def closed_application(office, **overrides) -> Application:
         reasons="涉及商业秘密",
         actor=clerk,
     )
-    fee = services.fee_notice_send(
-        application=app, method="per_volume", amount=Decimal("10.00"), pages=31, actor=clerk
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the notice's e-mail leaves on commit
+        fee = services.fee_notice_send(
+            application=app, method="per_volume", amount=Decimal("10.00"), pages=31, actor=clerk
+        )
     services.fee_waive(fee=fee, reduced_to=Decimal(0), reason=f"{NAME}生活困难", actor=office["head"])
     reply = services.application_decide(
         application=app, outcome=Outcome.PARTIALLY_DISCLOSED, actor=clerk, reasons="部分涉及第三方商业秘密",

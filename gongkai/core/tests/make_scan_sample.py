@@ -16,6 +16,9 @@ that it is what this script writes.
 Scoring: a finding matches a label of the same kind when it covers exactly the labelled text;
 names and addresses (low-confidence kinds, whose edges are a matter of judgement) match when they
 overlap it.
+
+Kept as one module on purpose (over 500 lines): the labelled passages are data that the writer and
+the scorer share.
 """
 
 import json

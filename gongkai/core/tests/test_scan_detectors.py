@@ -1,4 +1,8 @@
-"""The pre-scan's detectors, one behaviour at a time (gongkai.core.scan)."""
+"""The pre-scan's detectors, one behaviour at a time (gongkai.core.scan).
+
+Kept as one module on purpose (over 500 lines): one behaviour a test, in the order of detectors.py
+(itself one module).
+"""
 
 import pytest
 

@@ -7,10 +7,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from gongkai.applications.models import Application
+from gongkai.casework.models import Division, Note, Task, TaskFile
 from gongkai.catalogue.tests.factories import make_agency
 from gongkai.complaints import services as complaints
 from gongkai.complaints.models import Complaint
@@ -109,3 +111,43 @@ def test_the_command_line_prints_counts_and_exits_1_on_a_user_error(tmp_path):
     run = gongkai(tmp_path, "purge-personal-data", "--before", "2999-01-01")
     assert run.returncode == 1 and run.stderr.count("\n") == 1 and "retention period" in run.stderr
     assert gongkai(tmp_path, "purge-personal-data", "--before", "soon").returncode == 2
+
+
+def test_the_casework_of_an_anonymised_application_goes_with_it(old_records, tmp_path, settings):
+    """Internal notes and a division's answer may name the applicant: anonymised with the case;
+    the casework of the application still open (A3) is untouched; a second run changes nothing."""
+    settings.MEDIA_ROOT = tmp_path
+    old, open_case = Application.objects.get(legacy_ref="A1"), Application.objects.get(legacy_ref="A3")
+    division = Division.objects.create(agency=old_records, name="基础教育科")
+    for case in (old, open_case):
+        Note.objects.create(application=case, text="申请人王小明来电，手机13812345678")
+        task = Task.objects.create(
+            application=case,
+            kind="division",
+            division=division,
+            part="检索王小明（13812345678）2018年入学材料",
+            days=5,
+            due_on=case.received_on,
+            answer="王小明的材料在档案室",
+        )
+        TaskFile.objects.create(
+            task=task,
+            title="材料",
+            file=ContentFile(b"x", name=f"answer-{case.pk}.txt"),
+            content_type="text/plain",
+            size=1,
+            sha256="0" * 64,
+        )
+    dry = purge("--dry-run")
+    assert dry["casework"] == {"notes": 1, "tasks": 1, "files": 1}
+    assert Note.objects.filter(text__contains="王小明").count() == 2
+
+    assert purge()["casework"] == {"notes": 1, "tasks": 1, "files": 1}
+    assert Note.objects.get(application=old).text == ANONYMISED
+    task = Task.objects.get(application=old)
+    assert "13812345678" not in task.part and "入学材料" in task.part
+    assert task.answer == ANONYMISED and not task.files.exists()
+    assert "王小明" in Note.objects.get(application=open_case).text  # still open: kept
+    assert Task.objects.get(application=open_case).files.count() == 1
+    assert purge()["casework"] == {"notes": 0, "tasks": 0, "files": 0}
+    assert audit_verify() == []

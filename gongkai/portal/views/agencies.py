@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from ..browse import browse
+from ..directory import agency_tree_html
 from ..forms import parse_search
 from ..guide import guide_build
 from ..selectors import agency_children, agency_tree, public_agency_get
@@ -9,7 +10,8 @@ from .common import public_page
 
 @public_page
 def agency_directory(request):
-    return render(request, "portal/agencies.html", {"tree": agency_tree()})
+    # The tree is written in Python, not by the recursive include: 5,000 agencies (directory.py).
+    return render(request, "portal/agencies.html", {"tree": agency_tree_html(agency_tree())})
 
 
 @public_page

@@ -1,7 +1,11 @@
 """Hostile but ordinary files for the publication tests: a name, an identity number (a fake one
 with a valid check digit), a mobile and an address planted in one place each of a PDF or a
 DOCX, where a reader or a program can get them back. Generated here (PyMuPDF, python-docx,
-raw XML edits), so no fixture file hides what it holds."""
+raw XML edits), so no fixture file hides what it holds.
+
+Kept as one module on purpose (over 500 lines): each format's hostile builders plant the same
+values; they are read together.
+"""
 
 import io
 import re

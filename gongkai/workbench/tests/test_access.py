@@ -150,6 +150,9 @@ def test_every_workbench_url_is_walked():
     from .test_complaints_access import COMPLAINT_URLS
 
     walked |= {u.name for u in COMPLAINT_URLS}
+    from .test_paperwork_pages import PAPERWORK_URLS
+
+    walked |= {u.name for u in PAPERWORK_URLS}
     from .test_statistics_pages import STATISTICS_URLS
 
     walked |= {u.name for u in STATISTICS_URLS}
@@ -163,6 +166,9 @@ def test_every_workbench_url_is_walked():
     from gongkai.keyareas.tests.test_workbench import KEYAREA_URLS
 
     walked |= {u.name for u in KEYAREA_URLS}  # walked in gongkai/keyareas/tests/test_workbench.py
+    from gongkai.casework.tests.test_pages import CASEWORK_URLS
+
+    walked |= {u.name for u in CASEWORK_URLS}  # walked in gongkai/casework/tests/test_pages.py
     assert patterns - walked == set(), "add the new workbench URL to a walked list"
 
 

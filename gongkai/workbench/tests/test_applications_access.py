@@ -82,7 +82,39 @@ def _voided(w: AppWorld):
     return w.reply
 
 
+def _closed_unfiled(w: AppWorld):
+    """A case closed before filing existed (issue 18 item 6): closed, its filing record gone."""
+    from gongkai.applications import services
+    from gongkai.applications.models import CaseFiling
+
+    from .applications_world import register
+
+    closed = getattr(w, "closed_unfiled", None)
+    if closed is None:
+        closed = register(w.a, description="2019年度部门决算")
+        reply = services.application_decide(application=closed, outcome="disclosed", actor=w.a.clerk)
+        services.letter_deliver(letter=reply, method="post", on=timezone.localdate(), actor=w.a.clerk)
+        w.closed_unfiled = closed
+    CaseFiling.objects.filter(application=closed).delete()
+    return closed
+
+
+def _item(w: AppWorld):
+    """An item of the received application (分项答复), made once."""
+    from gongkai.applications import services
+
+    item = w.received.items.first()
+    if item is None:
+        item = services.item_add(application=w.received, description="2025年招生计划", actor=w.a.clerk)
+    return item
+
+
 APPLICATION_URLS = [
+    # The applicant look-up fills the registration form from this agency's earlier applications.
+    AppUrl("application_applicant_lookup", kwargs=lambda w: {}, method="post", outsider_status=200,
+           data=lambda w: {"agency": w.a.agency.code, "id_number": ID_NUMBER},
+           hidden=lambda w: [MOBILE, "江州市滨江区江滨路1号"]),
+    AppUrl("application_file_case", kwargs=lambda w: {"pk": _closed_unfiled(w).pk}, method="post", ok=302),
     AppUrl("application_list", kwargs=lambda w: {}, outsider_status=200,
            hidden=lambda w: [w.received.tracking_no, w.submitted.tracking_no]),
     # Registering needs the clerk or office-head role somewhere: a reviewer only is "not found".
@@ -172,6 +204,12 @@ APPLICATION_URLS = [
            kwargs=lambda w: {"pk": w.received.pk, "letter_pk": _draft(w).pk}, data=lambda w: {"reason": "重拟"}),
     AppUrl("application_letter_reissue", method="post", ok=302,
            kwargs=lambda w: {"pk": w.decided.pk, "letter_pk": _voided(w).pk}),
+    # 分项答复 (issue 18 item 5, views/application_items.py).
+    AppUrl("application_item_add", method="post", ok=302, data=lambda w: {"item-description": "会议纪要"}),
+    AppUrl("application_item_record", method="post", ok=302,
+           data=lambda w: {"item_record-item": _item(w).pk, "item_record-outcome": "disclosed"}),
+    AppUrl("application_item_remove", method="post", ok=302,
+           kwargs=lambda w: {"pk": w.received.pk, "item_pk": _item(w).pk}),
 ]  # fmt: skip
 
 

@@ -159,9 +159,10 @@ def application_consult_end(request, pk: int, consultation_pk: int):
     a = _get(request, pk)
     consultation = get_object_or_404(Consultation, pk=consultation_pk, application=a)
     return _act(
-        request, a, ConsultEndForm(request.POST, prefix=consultation_prefix(consultation.pk)),
+        request, a, ConsultEndForm(request.POST, request.FILES, prefix=consultation_prefix(consultation.pk)),
         lambda d: services.consultation_end(
-            consultation=consultation, on=d["on"], answer=d["answer"], reasons=d["reasons"], actor=request.user
+            consultation=consultation, on=d["on"], answer=d["answer"], reasons=d["reasons"],
+            opinion=d.get("opinion"), actor=request.user,
         ),
         _("已登记征求意见结果。"), "consultations",
     )  # fmt: skip

@@ -2,7 +2,8 @@
 receipts, notices, consultations, letters and delivery proofs): ``案卷摘要.json`` and
 ``案卷摘要.txt`` (the form, every clock event with its basis, consultations, fees, letters,
 deliveries, files and cases; no hashes or query codes), every letter as PDF under ``文书/`` and
-every file, internal originals included, under ``材料/``.
+every file, internal originals included, under ``材料/``. A filed case's package (the archive
+package for the records office) adds its 卷内目录 as ``卷内目录.pdf``, ``.xlsx`` and ``.csv``.
 
 Unless ``full`` (a reveal by the staff handling the case holds: application_reveal.py), the
 applicant's identity number, phone, e-mail, address and postcode are masked in the summary and
@@ -14,9 +15,9 @@ import io
 import json
 import zipfile
 
-from gongkai.applications import letters
+from gongkai.applications import filing_formats, letters
 from gongkai.applications.case_file import case_file_summary, case_file_text, letter_text
-from gongkai.applications.models import Application, ApplicationFile
+from gongkai.applications.models import Application, ApplicationFile, CaseFiling
 from gongkai.applications.services import letter_rendered
 
 from .. import selectors_applications as selectors
@@ -59,4 +60,9 @@ def application_package(application: Application, *, full: bool = False) -> byte
         summary = case_file_summary(application, file, letter_paths, file_paths, full=full, withheld=withheld)
         zf.writestr("案卷摘要.json", json.dumps(summary, ensure_ascii=False, indent=2))
         zf.writestr("案卷摘要.txt", case_file_text(summary))
+        filing = CaseFiling.objects.filter(application=application).first()
+        if filing is not None:  # the archive package for the records office (issue 18 item 6)
+            zf.writestr("卷内目录.pdf", filing_formats.contents_pdf(filing))
+            zf.writestr("卷内目录.xlsx", filing_formats.contents_xlsx(filing))
+            zf.writestr("卷内目录.csv", filing_formats.contents_csv(filing))
     return buffer.getvalue()

@@ -8,11 +8,19 @@ from gongkai.agencies.access import roles_at
 from gongkai.agencies.models import Role
 from gongkai.applications import services
 from gongkai.applications.clock import ClockError, EventKind
-from gongkai.applications.models import Application
+from gongkai.applications.models import Application, CaseFiling
 from gongkai.applications.personal_data import may_reveal
-from gongkai.applications.rules import OPEN_STATES, ApplicationState
+from gongkai.applications.rules import (
+    CASE_ACTION_GROUPS,
+    CASE_ACTIONS,
+    NEXT_STEP_GROUP,
+    OPEN_STATES,
+    ApplicationState,
+    case_action_allowed,
+)
 from gongkai.applications.selectors import clock_state
 from gongkai.applications.services import can_approve, can_handle, next_signoff
+from gongkai.applications.services.filing import CONTENTS_COLUMNS
 from gongkai.core.scan.masking import mask
 
 from .. import selectors_applications as selectors
@@ -34,13 +42,15 @@ from ..forms_applications import (
     FeeNoticeForm,
     FeePayForm,
     FeeWaiveForm,
+    ItemAddForm,
+    ItemRecordForm,
     LinkForm,
     MattersForm,
     MergeForm,
     ProvidedFileForm,
     TransferForm,
 )
-from .application_reveal import REVEAL_MINUTES, REVEAL_PREFIX, blank_reveal_form, reveal_reason
+from ..reveal import REVEAL_MINUTES, REVEAL_PREFIX, blank_reveal_form, reveal_reason
 from .common import page
 
 ROLE_LABELS = dict(Role.choices)
@@ -145,6 +155,55 @@ def _permissions(user, application: Application, clock, file) -> dict:
     }
 
 
+def _state_allows(can: dict, application: Application) -> dict:
+    """The actions the case's state allows (rules.CASE_ACTIONS, from the state machine), of
+    those the user may take; a filed case (归档) takes none but its remedy records."""
+    state = application.state
+    filed = CaseFiling.objects.filter(application=application).exists()
+    can = {
+        key: value if key == "roles" else value and case_action_allowed(key, state)
+        for key, value in can.items()
+    }
+    can["file"] = can["handle"] and state == ApplicationState.CLOSED and not filed
+    if filed:
+        can.update({key: False for key in (*CASE_ACTIONS, "provide", "link") if key in can})
+    return can
+
+
+def _action_groups(application: Application, can: dict, show: dict, file, bound: dict) -> list[dict]:
+    """The action panel's groups (rules.CASE_ACTION_GROUPS) with how many actions each offers
+    now; the group of the state's next step is open, as is one holding a form just sent back
+    with errors; the others are folded (<details>)."""
+    visible = {
+        **{key: show.get(key, False) for key in ("confirm", "decide", "correction", "correction_receive",
+                                                 "consult", "excessive", "later", "fee", "matters", "merge",
+                                                 "assign")},
+        "transfer": show.get("transfer", False),
+        "extend": show.get("extension", False),
+        "abandon": can.get("abandon", False),
+        "propose_extension": can.get("propose_extension", False),
+        "file": can.get("file", False),
+        "deliver": any(getattr(letter, "show_deliver", False) and not letter.delivered for letter in file.letters),
+    }  # fmt: skip
+    group_of = {key: group for key, (group, _states) in CASE_ACTIONS.items()} | {"transfer": "handle"}
+    sent = {group_of.get("extend" if prefix == "extension" else prefix) for prefix in bound}
+    groups = []
+    for key, label in CASE_ACTION_GROUPS:
+        count = sum(1 for action, shown in visible.items() if shown and group_of.get(action) == key)
+        is_open = key == NEXT_STEP_GROUP.get(application.state) or key in sent
+        groups.append({"key": key, "label": label, "count": count, "open": is_open})
+    return groups
+
+
+def _decide_initial(application: Application) -> dict:
+    """The decision form as first shown: the provided files' redactions with their grounds
+    already in the withheld parts (issue 18 item 7), one "part｜ground" line each, so nothing
+    is typed twice; the service lists each of them once whether kept or not."""
+    parts = services.withheld_parts_from_files(application)
+    lines = [f"{part.replace('｜', '/').replace('|', '/')}｜{ground}" for part, ground in parts]
+    return {"version": application.version, "withheld_parts": "\n".join(lines)}
+
+
 def _versioned(form_class):
     return lambda a: form_class(initial={"version": a.version})
 
@@ -166,8 +225,11 @@ ACTION_FORMS = [
     ("fee", "fee", "handle", _blank(FeeNoticeForm)),
     ("matters", "matters", "handle",
      lambda a: MattersForm(initial={"matters": a.matters, "reason": a.matters_reason, "co_applicants": a.co_applicants})),
-    ("decide", "decide", "handle", _versioned(DecideForm)),
+    ("decide", "decide", "handle", lambda a: DecideForm(initial=_decide_initial(a))),
     ("transfer", "decide", "handle", _versioned(TransferForm)),
+    # 分项答复 (issue 18 item 5, views/application_items.py): split, then each item's outcome.
+    ("item", "decide", "handle", _blank(ItemAddForm)),
+    ("item_record", "decide", "handle", lambda a: ItemRecordForm(application=a)),
     ("provided", "provide", "handle", _blank(ProvidedFileForm)),
     ("merge", "merge", "handle", _blank(MergeForm)),
     ("case", "case", "handle", _blank(CaseForm)),
@@ -252,9 +314,10 @@ def render_application(
         clock = clock_state(application, today=today)
     except ClockError as exc:  # recorded events the engine refuses: say so, never hide the page
         clock_error = str(exc)
-    can = _permissions(user, application, clock, file)
+    can = _state_allows(_permissions(user, application, clock, file), application)
     action_forms, show = _action_forms(application, can, bound)
     _attach_item_forms(file, bound, can)
+    filing = CaseFiling.objects.filter(application=application).first()
     for event in file.events:
         event.label = selectors.EVENT_LABELS.get(event.kind, event.kind)
     for c in file.consultations:  # ran out unanswered: the pause ended by itself
@@ -294,6 +357,11 @@ def render_application(
         "receipt_available": bool(receipt_code),
         "conflict": conflict,
         "error": error,
+        "filing": filing,
+        "filing_rows": [
+            [row.get(c, "") for c in CONTENTS_COLUMNS] for row in (filing.contents if filing else [])
+        ],
+        "action_groups": _action_groups(application, can, show, file, bound),
         **action_forms,
     }
     return page(request, "workbench/applications/detail.html", context, status=status)

@@ -28,9 +28,9 @@ from gongkai.applications.services import (
 
 from .. import selectors_applications as selectors
 from ..forms_applications import ApplicationFilterForm, BulkAssignForm, StaffRegisterForm
+from ..reveal import audit_download
 from .application_export import application_package
 from .application_page import QUERY_CODE_SESSION_KEY, render_application, session_query_code
-from .application_reveal import audit_download
 from .common import forbidden, page, run_service
 
 PAGE_SIZE = 20
@@ -150,13 +150,17 @@ def application_register_view(request):
     if not agencies.exists():
         raise Http404  # only those who handle applications register them
     if request.method == "POST":
-        form = StaffRegisterForm(request.POST, user=request.user)
+        form = StaffRegisterForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             d = form.cleaned_data
             response = run_service(
                 request,
                 lambda: application_register(
-                    data=d, channel=d["channel"], received_on=d["received_on"], actor=request.user
+                    data=d,
+                    channel=d["channel"],
+                    received_on=d["received_on"],
+                    actor=request.user,
+                    scans=form.scans(),
                 ),
                 errors=(ApplicationError,),
                 refused=lambda exc: form.add_error(None, str(exc)),
@@ -167,16 +171,19 @@ def application_register_view(request):
     else:
         initial = {"agency": agencies[0].code} if len(agencies) == 1 else {}
         form = StaffRegisterForm(initial=initial, user=request.user)
+    return register_page(request, form, chosen_channel=form["channel"].value())
+
+
+def register_page(request, form, **context):
+    """The staff registration page with ``form`` and each channel's receipt rule (the page shows
+    the chosen channel's); also the look-up's answer (applicant_lookup.py)."""
     rules = [
         {"channel": value, "label": label, "rule": RECEIPT_RULES[Channel(value)]}
         for value, label in form.fields["channel"].choices
     ]
-    context = {
-        "form": form,
-        "receipt_rules": rules,
-        "chosen_channel": form["channel"].value(),
-    }
-    return page(request, "workbench/applications/register.html", context)
+    return page(
+        request, "workbench/applications/register.html", {"form": form, "receipt_rules": rules, **context}
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -190,28 +197,28 @@ def _letter_filename(letter, extension: str) -> str:
     return "".join(c if c.isalnum() or c in "〔〕_-" else "_" for c in name) + extension
 
 
-@require_http_methods(["GET", "HEAD"])
-@staff_required
-def application_letter_pdf(request, pk: int, letter_pk: int):
+def _letter_download(request, pk: int, letter_pk: int, make, extension: str, content_type: str):
+    """One letter of the case as a file, made by ``make`` (letters.letter_pdf or letter_docx)."""
     application = selectors.application_for_staff(request.user, pk)
     letter = selectors.letter_of(application, letter_pk)
     return _download(
-        letters.letter_pdf(letter_rendered(letter)),
-        filename=_letter_filename(letter, ".pdf"),
-        content_type="application/pdf",
+        make(letter_rendered(letter)), filename=_letter_filename(letter, extension), content_type=content_type
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_required
+def application_letter_pdf(request, pk: int, letter_pk: int):
+    return _letter_download(request, pk, letter_pk, letters.letter_pdf, ".pdf", "application/pdf")
 
 
 @require_http_methods(["GET", "HEAD"])
 @staff_required
 def application_letter_docx(request, pk: int, letter_pk: int):
-    application = selectors.application_for_staff(request.user, pk)
-    letter = selectors.letter_of(application, letter_pk)
-    return _download(
-        letters.letter_docx(letter_rendered(letter)),
-        filename=_letter_filename(letter, ".docx"),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    return _letter_download(
+        request, pk, letter_pk, letters.letter_docx, ".docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -53,3 +53,44 @@ def run_service(
     if success:
         messages.success(request, success)
     return then(result) if then is not None else None
+
+
+def run_form(
+    request,
+    form,
+    call: Callable[[dict], object],
+    *,
+    errors: tuple[type[Exception], ...],
+    then: Callable[[object], object],
+    success: str | Callable[[dict], str] = "",
+    again: Callable[..., object] | None = None,
+    back: Callable[[], object] | None = None,
+    conflict_status: int = 200,
+):
+    """The one shape of a POST that runs one service with a bound form's data (``call(data)``).
+    An invalid form, or the service's refusal (its reason added to the form), is answered by
+    ``again(form, status=...)``, the page again with the form (``conflict_status`` when someone
+    acted first), or, for a button on another page, flashed and answered by ``back()``.
+    ``success`` (or ``success(data)``) is flashed and ``then(result)`` answers a success; a
+    ``NotPermitted`` is the refusal page, as in ``run_service``."""
+
+    def refused(exc=None, status=200):
+        if exc is not None:
+            form.add_error(None, str(exc))
+        if again is not None:
+            return again(form, status=status)
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return back()
+
+    if not form.is_valid():
+        return refused()
+    data = form.cleaned_data
+    return run_service(
+        request,
+        lambda: call(data),
+        errors=errors,
+        refused=refused,
+        conflict=lambda exc: refused(exc, status=conflict_status),
+        success=success(data) if callable(success) else success,
+        then=then,
+    )

@@ -16,7 +16,7 @@ from gongkai.questions import selectors, services
 from gongkai.questions.forms import AnswerForm, InterviewForm, RespondForm, TranscriptForm
 from gongkai.questions.services import ACTING_ROLES
 
-from .common import page, run_service
+from .common import page, run_form, run_service
 
 PAGE_SIZE = 20
 
@@ -67,34 +67,26 @@ def question_detail(request, pk: int):
 @staff_required
 def question_answer(request, pk: int):
     question = selectors.question_for_staff(request.user, pk)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return _render_question(request, question, form)
-    d = form.cleaned_data
-
-    def refused(exc, status=200):
-        form.add_error(None, str(exc))
-        return _render_question(request, question, form, status=status)
-
-    return run_service(
-        request,
-        lambda: services.question_answer(
+    return run_form(
+        request, AnswerForm(request.POST),
+        lambda d: services.question_answer(
             question=question, answer=d["answer"], publish=d["publish"], actor=request.user,
             expected_version=d["version"],
         ),
-        errors=(services.QuestionError,), refused=refused, conflict=lambda exc: refused(exc, status=409),
-        success=_("已答复并公开。") if d["publish"] else _("已答复。"),
+        errors=(services.QuestionError,), conflict_status=409,
+        again=lambda form, status: _render_question(request, question, form, status=status),
+        success=lambda d: _("已答复并公开。") if d["publish"] else _("已答复。"),
         then=lambda _result: redirect("workbench:question_detail", pk=pk),
     )  # fmt: skip
 
 
-def _render_proposal(request, proposal, form=None):
+def _render_proposal(request, proposal, form=None, status=200):
     context = {
         "p": proposal,
         "can_act": services.can_act(request.user, proposal.agency),
         "form": form or RespondForm(initial={"version": proposal.version}),
     }
-    return page(request, "workbench/questions/proposal.html", context)
+    return page(request, "workbench/questions/proposal.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -107,23 +99,15 @@ def proposal_detail(request, pk: int):
 @staff_required
 def proposal_respond(request, pk: int):
     proposal = selectors.proposal_for_staff(request.user, pk)
-    form = RespondForm(request.POST)
-    if not form.is_valid():
-        return _render_proposal(request, proposal, form)
-    d = form.cleaned_data
-
-    def refused(exc):
-        form.add_error(None, str(exc))
-        return _render_proposal(request, proposal, form)
-
-    return run_service(
-        request,
-        lambda: services.proposal_respond(
+    return run_form(
+        request, RespondForm(request.POST),
+        lambda d: services.proposal_respond(
             proposal=proposal, response=d["response"], text=d["text"], publish_by=d["publish_by"],
             link=d["link"], actor=request.user, expected_version=d["version"],
         ),
-        errors=(services.QuestionError,), refused=refused, success=_("答复已公开。"),
-        then=lambda _result: redirect("workbench:proposal_detail", pk=pk),
+        errors=(services.QuestionError,),
+        again=lambda form, status: _render_proposal(request, proposal, form, status=status),
+        success=_("答复已公开。"), then=lambda _result: redirect("workbench:proposal_detail", pk=pk),
     )  # fmt: skip
 
 
@@ -148,7 +132,7 @@ def interview_new(request):
     return page(request, "workbench/questions/interview_new.html", {"form": form})
 
 
-def _render_interview(request, interview, form=None):
+def _render_interview(request, interview, form=None, status=200):
     context = {
         "i": interview,
         "questions": list(interview.questions.all()),
@@ -161,7 +145,7 @@ def _render_interview(request, interview, form=None):
             }
         ),
     }
-    return page(request, "workbench/questions/interview.html", context)
+    return page(request, "workbench/questions/interview.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -174,24 +158,14 @@ def interview_detail(request, pk: int):
 @staff_required
 def interview_transcript(request, pk: int):
     interview = selectors.interview_for_staff(request.user, pk)
-    form = TranscriptForm(request.POST)
-    if not form.is_valid():
-        return _render_interview(request, interview, form)
-
-    def refused(exc):
-        form.add_error(None, str(exc))
-        return _render_interview(request, interview, form)
-
-    return run_service(
+    return run_form(
         request,
-        lambda: services.interview_transcript_publish(
-            interview=interview,
-            transcript=form.cleaned_data["transcript"],
-            materials=form.cleaned_data["materials"],
-            actor=request.user,
+        TranscriptForm(request.POST),
+        lambda d: services.interview_transcript_publish(
+            interview=interview, transcript=d["transcript"], materials=d["materials"], actor=request.user
         ),
         errors=(services.QuestionError,),
-        refused=refused,
+        again=lambda form, status: _render_interview(request, interview, form, status=status),
         success=_("文字实录已公开。"),
         then=lambda _result: redirect("workbench:interview_detail", pk=pk),
     )

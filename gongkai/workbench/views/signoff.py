@@ -4,7 +4,6 @@ template, void, reissue) and a clerk's extension proposal. Each calls one servic
 (PRG) to the case page or, from the queue, to the queue."""
 
 from django import forms
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from gongkai.applications import services
 from gongkai.applications.services import ApplicationError
 
 from .. import selectors_applications as selectors
-from .common import page, run_service
+from .common import page, run_form
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -53,16 +52,8 @@ def _back(request, application, letter=None):
 
 def _run(request, application, form, call, done: str):
     """Run ``call`` with the form's data; a refusal is flashed and the user goes back."""
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(request, application)
-
-    def refused(exc):
-        messages.error(request, str(exc))
-        return _back(request, application)
-
-    return run_service(
-        request, lambda: call(form.cleaned_data), errors=(ApplicationError,), refused=refused,
+    return run_form(
+        request, form, call, errors=(ApplicationError,), back=lambda: _back(request, application),
         success=done, then=lambda letter: _back(request, application, letter),
     )  # fmt: skip
 

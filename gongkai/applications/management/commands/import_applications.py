@@ -2,18 +2,26 @@
 applications and their reconsideration and litigation cases (interfaces.md)."""
 
 import json as jsonlib
+from dataclasses import dataclass
 
-from django.core.management.base import CommandError
-
-from gongkai.agencies.importing import normalize_code
+from gongkai.agencies.management.base import AgencyImportCommand
 from gongkai.agencies.models import Agency
-from gongkai.applications.importing import APPLICATION_FIELDS, CASE_FIELDS, import_applications
+from gongkai.applications.importing import (
+    APPLICATION_FIELDS,
+    CASE_FIELDS,
+    ApplicationImportResult,
+    import_applications,
+)
 from gongkai.applications.signals import APPLICATIONS_IMPORTED
-from gongkai.core.jsonl import ImportFailed
-from gongkai.core.management.base import GongkaiCommand
 
 
-class Command(GongkaiCommand):
+@dataclass
+class Outcome:
+    result: ApplicationImportResult
+    disagreements: list[dict]
+
+
+class Command(AgencyImportCommand):
     help = (
         "Import an agency's historical applications from a JSON-lines file, all or nothing. "
         f"Application lines: {', '.join(APPLICATION_FIELDS)}; "
@@ -23,54 +31,41 @@ class Command(GongkaiCommand):
         "(`gongkai annual-report import`), each cell is a warning. "
         'With --json prints {"imported": N, "updated": M, "cases": K, "report_disagreements": [...]}.'
     )
+    agency_help = "code of the agency that received them"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE.jsonl")
-        parser.add_argument(
-            "--agency", required=True, metavar="CODE", help="code of the agency that received them"
-        )
-        parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-        parser.add_argument("--json", action="store_true", help="print the counts as JSON on stdout")
-
-    def handle(self, *args, file, agency, dry_run, json, **options):
-        code = normalize_code(agency)
-        target = Agency.objects.filter(code=code).first()
-        if target is None:
-            raise CommandError(
-                f"no agency with code {agency!r}; load the directory first with `gongkai import-agencies FILE.jsonl`"
-            )
+    def run_import(self, file, *, agency, dry_run, **options) -> Outcome:
         lines = self.read_jsonl(file)
         total = sum(1 for raw in lines if raw.strip())
-        try:
-            with self.progress(total=total, desc="import") as advance:
-                result = import_applications(lines, agency=target, dry_run=dry_run, progress=advance)
-        except ImportFailed as exc:
-            self.fail_import(exc, file)
-        disagreements = [] if dry_run else report_disagreements(target, lines)
-        if json:
-            self.emit_json(
-                {
-                    "imported": result.imported,
-                    "updated": result.updated,
-                    "cases": result.cases,
-                    "report_disagreements": disagreements,
-                }
-            )
-        else:
-            verb = (
-                ("would import", "would update", "would record")
-                if dry_run
-                else ("imported", "updated", "recorded")
-            )
-            self.stdout.write(
-                f"{target.name}: {verb[0]} {result.imported} historical applications, {verb[1]} {result.updated}, "
-                f"{verb[2]} {result.cases} reconsideration and litigation cases."
-            )
-            for d in disagreements:
-                self.say(
-                    f"warning: {d['year']} {d['table']} {d['row']}/{d['column']}: the imported annual report "
-                    f"printed {d['report']}, the records count {d['records']}"
-                )
+        with self.progress(total=total, desc="import") as advance:
+            result = import_applications(lines, agency=agency, dry_run=dry_run, progress=advance)
+        return Outcome(result, [] if dry_run else report_disagreements(agency, lines))
+
+    def summary(self, outcome: Outcome) -> dict:
+        return {
+            "imported": outcome.result.imported,
+            "updated": outcome.result.updated,
+            "cases": outcome.result.cases,
+            "report_disagreements": outcome.disagreements,
+        }
+
+    def describe(self, outcome: Outcome, *, agency, dry_run) -> str:
+        result = outcome.result
+        verb = (
+            ("would import", "would update", "would record")
+            if dry_run
+            else ("imported", "updated", "recorded")
+        )
+        return (
+            f"{agency.name}: {verb[0]} {result.imported} historical applications, {verb[1]} {result.updated}, "
+            f"{verb[2]} {result.cases} reconsideration and litigation cases."
+        )
+
+    def warnings(self, outcome: Outcome) -> list[str]:
+        return [
+            f"warning: {d['year']} {d['table']} {d['row']}/{d['column']}: the imported annual report "
+            f"printed {d['report']}, the records count {d['records']}"
+            for d in outcome.disagreements
+        ]
 
 
 def _years(lines: list[bytes]) -> set[int]:

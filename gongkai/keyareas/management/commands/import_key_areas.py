@@ -7,43 +7,40 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from gongkai.core.management.base import GongkaiCommand
+from gongkai.core.importing import ImportCommand
 from gongkai.keyareas.catalogue_file import SHIPPED, CatalogueFormatError
 from gongkai.keyareas.services import keyareas_import
 
 
-class Command(GongkaiCommand):
+class Command(ImportCommand):
     help = (
         "Load a key-area catalogue file (format gongkai-key-areas/1, docs/keyareas.md); without FILE the "
         'shipped one. With --json prints {"created": [...], "updated": [...], "unchanged": [...], '
         '"retired_items": N}.'
     )
+    file_metavar = "FILE.json"
+    file_help = "default: the shipped catalogue"
+    offers_dry_run = False
+    json_help = "print the result as JSON on stdout"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE.json", nargs="?", help="default: the shipped catalogue")
-        parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
-
-    def handle(self, *args, file, json, **options):
+    def run_import(self, file, *, agency, dry_run, **options):
         path = Path(file) if file else SHIPPED
+        raw = self.read_file(path)
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
-        try:
-            result = keyareas_import(text=raw, actor=None)
+            return keyareas_import(text=raw, actor=None)
         except CatalogueFormatError as exc:
             raise CommandError(f"{path} is not a valid catalogue: " + "; ".join(exc.errors)) from None
-        if json:
-            self.emit_json(
-                {
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "retired_items": result.retired_items,
-                }
-            )
-        else:
-            self.stdout.write(
-                f"{len(result.created)} areas added, {len(result.updated)} updated, "
-                f"{len(result.unchanged)} unchanged, {result.retired_items} items retired."
-            )
+
+    def summary(self, result) -> dict:
+        return {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "retired_items": result.retired_items,
+        }
+
+    def describe(self, result, *, agency, dry_run) -> str:
+        return (
+            f"{len(result.created)} areas added, {len(result.updated)} updated, "
+            f"{len(result.unchanged)} unchanged, {result.retired_items} items retired."
+        )

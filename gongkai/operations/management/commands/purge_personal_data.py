@@ -1,5 +1,5 @@
 """`gongkai purge-personal-data [--dry-run] [--before DATE] [--json]`: anonymise the personal
-data of applications, complaints and evaluations whose retention period has passed
+data of applications (with their casework), complaints and evaluations whose retention period has passed
 (security.md, "Personal information"; the period: core/retention.py). Each app anonymises its
 own records through its public service; this command only puts them in order. Safe to run from
 cron at any time: a second run changes nothing."""
@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from gongkai.applications.retention import application_files_sweep, applications_anonymise
 from gongkai.assessment.retention import evaluations_anonymise
+from gongkai.casework.retention import casework_anonymise
 from gongkai.complaints.retention import complaints_anonymise
 from gongkai.core.joblock import exclusive
 from gongkai.core.management.base import GongkaiCommand
@@ -52,6 +53,8 @@ class Command(GongkaiCommand):
         # Evaluations first: a reply's comment is scrubbed while the applicant's name is known.
         evaluations = evaluations_anonymise(cutoff=cutoff, dry_run=dry_run)
         applications = applications_anonymise(cutoff=cutoff, dry_run=dry_run)
+        # The casework (internal notes, 交办/协办 answers) goes with its application.
+        casework = casework_anonymise(tracking_nos=applications.records, dry_run=dry_run)
         complaints = complaints_anonymise(cutoff=cutoff, dry_run=dry_run)
         orphans = application_files_sweep(dry_run=dry_run)
         if json:
@@ -61,6 +64,7 @@ class Command(GongkaiCommand):
                     "retention_years": years,
                     "cutoff": cutoff.isoformat(),
                     "applications": applications.as_dict(),
+                    "casework": casework,
                     "complaints": complaints.as_dict(),
                     "evaluations": {"count": len(evaluations.records)},
                     "orphan_files": len(orphans),
@@ -71,6 +75,7 @@ class Command(GongkaiCommand):
         self.say(
             f"{verb} what was closed before {cutoff.isoformat()} ({years}-year retention): "
             f"{len(applications.records)} application(s) ({applications.files} file(s) {deleted}), "
+            f"{casework['notes']} note(s) and {casework['tasks']} task(s) of their casework, "
             f"{len(complaints.records)} complaint(s), {len(evaluations.records)} evaluation(s); "
             f"{len(orphans)} orphan file(s) {deleted}"
         )

@@ -14,8 +14,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from gongkai.agencies.importing import normalize_code
-from gongkai.agencies.models import Agency
+from gongkai.agencies.management.base import agency_named
 from gongkai.core.management.base import GongkaiCommand
 from gongkai.reports import printed, services
 from gongkai.reports.annual import annual_report_data
@@ -75,7 +74,7 @@ class Command(GongkaiCommand):
             return self._import(files[0], agency, year)
         if agency is None or year is None:
             raise CommandError("give --agency CODE and --year YYYY")
-        target = self._agency(agency)
+        target = agency_named(agency)
         year = self._year(year)
         report = AnnualReport.objects.filter(agency=target, year=year).first()
         if report is not None and report.status == ReportStatus.PUBLISHED:
@@ -101,14 +100,6 @@ class Command(GongkaiCommand):
             self.stdout.write(content.decode("utf-8"))
         else:
             raise CommandError(f"--format {format} writes a binary file: give -o FILE")
-
-    def _agency(self, agency: str) -> Agency:
-        target = Agency.objects.filter(code=normalize_code(agency)).first()
-        if target is None:
-            raise CommandError(
-                f"no agency with code {agency!r}; load the directory first with `gongkai import-agencies FILE.jsonl`"
-            )
-        return target
 
     def _year(self, year: int) -> int:
         this_year = timezone.localdate().year
@@ -148,7 +139,7 @@ class Command(GongkaiCommand):
     def _import(self, path: str, agency: str | None, year: int | None) -> None:
         if agency is None or year is None:
             raise CommandError("import needs --agency CODE and --year YYYY")
-        target, year = self._agency(agency), self._year(year)
+        target, year = agency_named(agency), self._year(year)
         data = self._read(path)
         if data.get("year") not in (None, year):
             raise CommandError(f"{path} is the report for {data['year']}, not {year}")

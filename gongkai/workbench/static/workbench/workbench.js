@@ -23,4 +23,14 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelector("[data-validity-fields]"),
     function (value) { return value === "validity"; }
   );
+  // Art. 36(5) referral: the agency picked from the directory fills the "other agency" text.
+  document.querySelectorAll("select[data-fills]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var target = select.form.querySelector('[name$="-' + select.dataset.fills + '"]');
+      var option = select.options[select.selectedIndex];
+      if (target && option && option.dataset.contact) {
+        target.value = option.dataset.contact;
+      }
+    });
+  });
 });
