@@ -9,6 +9,7 @@ the sentence for the terminal (``describe``). The domain side shares ``core/json
 JSON lines with line-numbered errors, ``ImportFailed`` and the all-or-nothing transaction.
 """
 
+from abc import ABCMeta, abstractmethod
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -17,7 +18,7 @@ from gongkai.core.jsonl import ImportFailed
 from gongkai.core.management.base import GongkaiCommand
 
 
-class ImportCommand(GongkaiCommand):
+class ImportCommand(GongkaiCommand, metaclass=ABCMeta):
     file_metavar = "FILE.jsonl"
     file_help: str | None = None  # set with a default file: FILE may then be left out
     offers_dry_run = True
@@ -58,20 +59,21 @@ class ImportCommand(GongkaiCommand):
     # What each command says for itself.
 
     def find_agency(self, code: str):
-        """The agency named by --agency (agencies/management/base.py: AgencyImportCommand)."""
-        raise NotImplementedError
+        """The agency named by --agency; only the commands that take one (agencies/management/
+        base.py: AgencyImportCommand, core may not import agencies) can find it."""
+        raise CommandError("this command takes no --agency")
 
+    @abstractmethod
     def run_import(self, file: str, *, agency, dry_run: bool, **options):
         """Import ``file``, all or nothing; raise ImportFailed with every error, by line."""
-        raise NotImplementedError
 
+    @abstractmethod
     def summary(self, outcome) -> dict:
         """The JSON object of --json, with the keys interfaces.md gives the command."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self, outcome, *, agency, dry_run: bool) -> str:
         """The line for the person at the terminal."""
-        raise NotImplementedError
 
     def warnings(self, outcome) -> list[str]:
         """Lines for stderr after the summary (none by default)."""

@@ -12,6 +12,7 @@ a file of 5,000 URLs is one string join, not 5,000 template loops.
 """
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import quote
 from xml.sax.saxutils import escape
@@ -47,7 +48,7 @@ def _path_of(url_name: str):
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(ABC):
     """Rows of one model, split into files by id range."""
 
     changefreq: str
@@ -55,8 +56,9 @@ class Section:
     url_name: str
     key: str  # the field that goes into the URL
 
+    @abstractmethod
     def rows(self):
-        raise NotImplementedError
+        """The section's published rows (a queryset), before the split by id range."""
 
     def files(self) -> int:
         """How many files the section has: one per id range up to the highest id (one
