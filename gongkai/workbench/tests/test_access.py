@@ -169,6 +169,9 @@ def test_every_workbench_url_is_walked():
     from gongkai.casework.tests.test_pages import CASEWORK_URLS
 
     walked |= {u.name for u in CASEWORK_URLS}  # walked in gongkai/casework/tests/test_pages.py
+    from .test_saved_views import SAVED_VIEW_URLS
+
+    walked |= set(SAVED_VIEW_URLS)  # walked in test_saved_views.py
     assert patterns - walked == set(), "add the new workbench URL to a walked list"
 
 
