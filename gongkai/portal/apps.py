@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "gongkai.portal"
     verbose_name = "门户网站"
+
+    def ready(self) -> None:
+        from .directory import connect_signals
+
+        connect_signals()  # the cached directory tree follows the agencies (directory.py)

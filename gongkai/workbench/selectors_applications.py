@@ -3,10 +3,12 @@ in the user's scope, so an application out of scope is answered like one that do
 Personal data is masked here unless the reader is staff of the application's own agency
 (security.md, "Personal information")."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -109,11 +111,26 @@ def handlers_in(agencies: QuerySet) -> QuerySet:
     )
 
 
+# What a tracking number or the start of one looks like: the date it was given (20YYMMDD) and
+# more digits, or an imported case's "H" number (applications/importing.py). Phone numbers
+# start with 0 or 1, so they are still searched as text.
+_NUMBER = re.compile(r"20\d{6,12}|H[0-9A-Z]{8,31}")
+
+
 def search_applications(qs: QuerySet, user, q: str) -> QuerySet:
     """Search by number, request text, legacy reference and applicant name, and by contact and
     phone only at the agencies where the user is staff and reads them unmasked (a supervisor of
-    a parent agency sees the phone masked, so may not find a case by it either)."""
+    a parent agency sees the phone masked, so may not find a case by it either).
+
+    Input that looks like a tracking number is looked up as one, a prefix of the tracking
+    number or the legacy reference itself, by their indexes: the text search is a ``LIKE
+    '%…%'`` scan of the agency's whole history (127 ms p95 at 12,385 applications)."""
     q = q.strip()
+    if _NUMBER.fullmatch(q.upper()):
+        # As a subquery of keys: joined to the scope, SQLite (no statistics) would walk the
+        # agency's rows instead of the two indexes.
+        found = Application.objects.filter(_tracking_no_prefix(q.upper()) | Q(legacy_ref=q)).values("pk")
+        return qs.filter(pk__in=found)
     own = agencies_in_scope(user).filter(staff_roles__user=user)
     personal = Q(contact_name__icontains=q) | Q(phone__icontains=q)
     return qs.filter(
@@ -123,6 +140,14 @@ def search_applications(qs: QuerySet, user, q: str) -> QuerySet:
         | Q(description__icontains=q)
         | (personal & Q(agency__in=own))
     )
+
+
+def _tracking_no_prefix(prefix: str) -> Q:
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE ignores case, so no index serves it; a range of the binary-ordered
+        # unique index does (every string that starts with the prefix sorts in it).
+        return Q(tracking_no__gte=prefix, tracking_no__lt=prefix + "\U0010ffff")
+    return Q(tracking_no__startswith=prefix)  # PostgreSQL: the unique field's pattern-ops index
 
 
 def case_of(application: Application, pk: int) -> RemedyCase:

@@ -113,6 +113,17 @@ class Application(models.Model):
                 name="application_report_idx",
             ),
             models.Index(fields=["id_number"]),
+            # The workbench list (issue 13 §4): an agency's rows in the list's order with the
+            # columns its filters test, so count, filter and sort read this narrow index and
+            # never the wide rows (SQLite sorts NULLS LAST itself, from the index alone).
+            models.Index(
+                fields=["agency", "reply_due_on", "-submitted_at", "state", "channel", "assigned_to"],
+                name="application_list_idx",
+            ),
+            # "Mine": without it SQLite picks the assigned_to key alone and reads every row.
+            models.Index(
+                fields=["assigned_to", "agency", "reply_due_on", "-submitted_at"], name="application_mine_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -34,3 +34,39 @@ def test_the_tree_is_the_markup_of_the_include(client):
 
 def test_an_empty_directory_says_so(client):
     assert "暂无机构信息" in client.get("/agencies/").content.decode()
+
+
+def test_the_cached_tree_shows_an_agency_change_at_once(client, settings):
+    """The directory keeps its tree between requests (issue 13, §4) but never a stale one."""
+    settings.GONGKAI_PAGE_CACHE_SECONDS = 0  # the whole-page cache off: the tree's own cache here
+    city = builders.agency("江川市人民政府")
+    assert "江川市人民政府" in client.get("/agencies/").content.decode()
+    # Changed without a service (no audit event): the model signals alone must show it.
+    city.name = "江川市人民政府（新）"
+    city.save()
+    assert "江川市人民政府（新）" in client.get("/agencies/").content.decode()
+    builders.agency("江川市教育局", level=AgencyLevel.DEPARTMENT, parent=city)
+    page = client.get("/agencies/").content.decode()
+    assert "江川市教育局" in page
+    office = city.office
+    office.phone = "0871-12345678"
+    office.save()
+    assert "0871-12345678" in client.get("/agencies/").content.decode()
+
+
+def test_the_tree_is_not_written_again_while_nothing_changes(client, settings):
+    settings.GONGKAI_PAGE_CACHE_SECONDS = 0
+    city = builders.agency("江川市人民政府")
+    for i in range(5):
+        builders.agency(f"江川市第{i}局", level=AgencyLevel.DEPARTMENT, parent=city)
+    first = client.get("/agencies/").content.decode()
+    from gongkai.portal import directory
+
+    calls = []
+    real = directory.agency_tree_html
+    directory.agency_tree_html = lambda roots: calls.append(1) or real(roots)
+    try:
+        second = client.get("/agencies/").content.decode()
+    finally:
+        directory.agency_tree_html = real
+    assert calls == [] and "江川市第4局" in first and "江川市第4局" in second

@@ -1,17 +1,17 @@
 from django.shortcuts import render
 
 from ..browse import browse
-from ..directory import agency_tree_html
+from ..directory import directory_html
 from ..forms import parse_search
 from ..guide import guide_build
-from ..selectors import agency_children, agency_tree, public_agency_get
+from ..selectors import agency_children, public_agency_get
 from .common import public_page
 
 
 @public_page
 def agency_directory(request):
-    # The tree is written in Python, not by the recursive include: 5,000 agencies (directory.py).
-    return render(request, "portal/agencies.html", {"tree": agency_tree_html(agency_tree())})
+    # The tree is written in Python and kept until an agency changes: 5,000 agencies (directory.py).
+    return render(request, "portal/agencies.html", {"tree": directory_html()})
 
 
 @public_page
