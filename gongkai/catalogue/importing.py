@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency, Role
@@ -195,6 +195,20 @@ class _BatchWriter:
         return []
 
 
+ANALYZE_AFTER = 10 * BATCH  # new documents after which the table's statistics are refreshed
+
+
+def _refresh_statistics() -> None:
+    """PostgreSQL: refresh the planner's statistics of the documents table before the commit.
+    A freshly bulk-loaded table has none (autovacuum comes later), and the search index's
+    read-back after the commit then scans the whole agency for each chunk of 5,000 (measured:
+    0.5-0.9 s a chunk at 100,000 documents, 4 ms with statistics; ANALYZE costs 0.5 s)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Document._meta.db_table)}")
+
+
 def import_documents(
     lines: Iterable[bytes | str],
     *,
@@ -260,6 +274,8 @@ def import_documents(
             transaction.set_rollback(True)
         elif dry_run:
             transaction.set_rollback(True)
+        elif result.imported >= ANALYZE_AFTER:
+            _refresh_statistics()
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.line))
     result.updated += result.unchanged

@@ -10,7 +10,7 @@ platform (kept verbatim on import), so new numbers continue after the highest of
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
@@ -45,6 +45,40 @@ def allocate(
     rows.update(last=F("last") + count)
     last = rows.get().last
     return [scheme.format(year=year, month=month, seq=seq) for seq in range(last - count + 1, last + 1)]
+
+
+def allocate_periods(
+    *, agency: Agency, counts: dict[tuple[int, int], int], scheme: Scheme | None = None
+) -> dict[tuple[int, int], list[str]]:
+    """``allocate`` for several periods (``(year, month)`` as ``scheme.period`` gives them) in
+    ONE statement, an upsert that returns each period's new last number: an import batch
+    spanning decades made three statements per year before. The rows are locked in period
+    order, as ``allocate`` called in sorted order would lock them."""
+    scheme = scheme or scheme_for(agency)
+    wanted = sorted((period, n) for period, n in counts.items() if n > 0)
+    if not wanted:
+        return {}
+    quote = connection.ops.quote_name
+    table = quote(IndexSequence._meta.db_table)
+    c_agency, c_year, c_month, c_last = (quote(c) for c in ("agency_id", "year", "month", "last"))
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(wanted))
+    params = [v for (year, month), n in wanted for v in (agency.pk, year, month, n)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({c_agency}, {c_year}, {c_month}, {c_last}) VALUES {values} "
+            f"ON CONFLICT ({c_agency}, {c_year}, {c_month}) "
+            f"DO UPDATE SET {c_last} = {table}.{c_last} + excluded.{c_last} "
+            f"RETURNING {c_year}, {c_month}, {c_last}",
+            params,
+        )
+        last = {(year, month): value for year, month, value in cursor.fetchall()}
+    return {
+        (year, month): [
+            scheme.format(year=year, month=month, seq=seq)
+            for seq in range(last[year, month] - n + 1, last[year, month] + 1)
+        ]
+        for (year, month), n in wanted
+    }
 
 
 @transaction.atomic

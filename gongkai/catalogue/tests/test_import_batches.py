@@ -95,6 +95,31 @@ def test_index_numbers_are_allocated_per_batch_without_gaps(agency):
     assert first.index_no == f"{agency.code}/2024-00001"
 
 
+def test_numbers_continue_after_a_period_already_used(agency):
+    """The batch's one upsert moves existing sequences on and creates missing ones."""
+    IndexSequence.objects.create(agency=agency, year=2023, month=0, last=40)
+    import_documents(lines(4), agency=agency, batch_size=4)
+    assert dict(IndexSequence.objects.filter(agency=agency).values_list("year", "last")) == {
+        2023: 42,
+        2024: 2,
+    }
+    assert sorted(Document.objects.filter(written_on__year=2023).values_list("index_no", flat=True)) == [
+        f"{agency.code}/2023-00041",
+        f"{agency.code}/2023-00042",
+    ]
+
+
+def test_bulk_written_rows_read_back_as_saved(agency):
+    """Values written in bulk (COPY on PostgreSQL) read back as save() would store them:
+    choices by value, JSON as JSON, timestamps set."""
+    import_documents(lines(3), agency=agency, batch_size=3)
+    for doc in Document.objects.all():
+        assert doc.visibility == Visibility.PUBLIC
+        assert isinstance(doc.issuers, list) and isinstance(doc.topics, list)
+        assert doc.created_at is not None and doc.updated_at is not None
+    assert Document.objects.filter(visibility="public", validity="in_force").count() == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_bad_line_after_written_batches_imports_nothing(agency):
     raw = [*lines(25), b'{"title": "no content"}', *lines(3, start=100), b"{not json"]
