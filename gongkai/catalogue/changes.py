@@ -20,3 +20,18 @@ def documents_changed(ids) -> None:
     ids = sorted(set(ids))
     if ids:
         DOCUMENTS_CHANGED.send(sender=documents_changed, ids=ids)
+
+
+# Sent by a large import before its transaction, with ``expected`` (its number of lines). A
+# receiver may answer with an observer of the import (the search index's feed, which indexes
+# the documents while they are written): ``begin()`` inside the transaction before the first
+# batch, ``added(documents)`` after each batch of new documents is inserted and announced,
+# then ``committed()`` after the commit or ``aborted()``. Observers must not raise from
+# ``committed``/``aborted``; what they keep must still follow from DOCUMENTS_CHANGED alone.
+DOCUMENTS_IMPORT_STARTING = Signal()
+
+
+def import_observers(expected: int) -> list:
+    """The observers of an import of ``expected`` lines that is about to start."""
+    responses = DOCUMENTS_IMPORT_STARTING.send(sender=import_observers, expected=expected)
+    return [observer for _, observer in responses if observer is not None]

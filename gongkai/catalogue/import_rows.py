@@ -24,6 +24,7 @@ from django.core.validators import URLValidator
 
 from gongkai.agencies.models import Agency
 from gongkai.core.jsonl import FieldReader, LineError
+from gongkai.core.keymap import KeyMap
 
 from .dates import DAY, YEAR, DateProblem, not_before, parse_partial_date
 from .derive import (
@@ -308,16 +309,14 @@ def _index_no(reader: FieldReader) -> str:
 class RowParser:
     """Parses the lines of one file for ``agency`` and finds a line that repeats an earlier
     one (same url, same title and date, same index number). The earlier lines are held as
-    64-bit hashes of their keys with their line numbers, so a file of a million lines costs
-    tens of megabytes, not its text."""
+    64-bit hashes of their keys with their line numbers (core/keymap.py, 16 bytes each), so a
+    file of a million lines costs tens of megabytes, not its text."""
 
     def __init__(self, agency: Agency):
         self.agency = agency
         self.taxonomy = Taxonomy(agency)
         self.directory = AgencyDirectory()
-        self.by_url: dict[int, int] = {}
-        self.by_title: dict[int, int] = {}
-        self.by_index_no: dict[int, int] = {}
+        self.by_url, self.by_title, self.by_index_no = KeyMap(), KeyMap(), KeyMap()
 
     def parse(self, obj: dict, line: int) -> DocumentRecord | list[LineError]:
         """One line as a DocumentRecord, or the list of what is wrong with it."""
@@ -333,14 +332,13 @@ class RowParser:
             return [
                 LineError(line, f"the same document as line {earlier} (same url, or same title and date)")
             ]
-        if index_key is not None and index_key in self.by_index_no:
-            earlier = self.by_index_no[index_key]
+        if index_key is not None and (earlier := self.by_index_no.get(index_key)):
             return [LineError(line, f"index number {parsed.index_no!r} is already used on line {earlier}")]
         if url_key is not None:
-            self.by_url[url_key] = line
-        self.by_title[title_key] = line
+            self.by_url.put_new(url_key, line)  # none of the three was found above
+        self.by_title.put_new(title_key, line)
         if index_key is not None:
-            self.by_index_no[index_key] = line
+            self.by_index_no.put_new(index_key, line)
         return parsed
 
     def index_no_clashes(self, records: Iterable[DocumentRecord]) -> list[LineError]:

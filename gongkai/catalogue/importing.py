@@ -8,7 +8,8 @@ is explicit (derive.py). A batch of new documents is published through one catal
 call (services.documents_import_publish: one bulk insert, index numbers allocated per period,
 one audit event naming every document and the file's SHA-256, one change notice); a line that
 updates a document goes through document_update, audited on its own with what changed. The
-search index is brought up to date once, after the commit.
+search index is brought up to date after the commit; for a large file it is built beside the
+writes by an observer of the import (changes.DOCUMENTS_IMPORT_STARTING) and committed after.
 An import is the one way into the public catalogue besides the review chain: each run is
 recorded (who, when, which file and its SHA-256) and every document it writes points to it;
 it never publishes or changes a document drafted as a record for review.
@@ -23,7 +24,9 @@ from django.db import connection, transaction
 from gongkai.agencies.access import has_role
 from gongkai.agencies.models import Agency, Role
 from gongkai.core.jsonl import ImportFailed, LineError, read_jsonl
+from gongkai.core.keymap import KeyMap
 
+from .changes import import_observers
 from .import_rows import (  # noqa: F401  (DOCUMENT_FIELDS, VALIDITY_NAMES: the command's and search's)
     DOCUMENT_FIELDS,
     KEPT_ON_UPDATE,
@@ -113,12 +116,11 @@ class _Existing:
             .order_by("pk")
             .values_list("pk", "source_url", "title", "written_on")
         )
-        self.by_url: dict[int, int] = {}
-        self.by_title: dict[int, int] = {}
+        self.by_url, self.by_title = KeyMap(), KeyMap()
         for pk, url, title, written_on in keys.iterator(chunk_size=5000):
             if url:
-                self.by_url.setdefault(hash(url), pk)
-            self.by_title.setdefault(hash((title, written_on)), pk)
+                self.by_url.add(hash(url), pk)
+            self.by_title.add(hash((title, written_on)), pk)
 
     def candidates(self, fields: DocumentFields) -> tuple[int | None, int | None]:
         by_url = self.by_url.get(hash(fields.source_url)) if fields.source_url else None
@@ -157,11 +159,19 @@ class _BatchWriter:
     """Writes the records of one file batch by batch, inside the file's transaction."""
 
     def __init__(
-        self, *, agency: Agency, actor, run: DocumentImport, result: "DocumentImportResult", parser: RowParser
+        self,
+        *,
+        agency: Agency,
+        actor,
+        run: DocumentImport,
+        result: "DocumentImportResult",
+        parser: RowParser,
+        observers: list = (),
     ):
         self.agency, self.actor, self.run, self.result = agency, actor, run, result
         self.existing = _Existing(agency)
         self.parser = parser
+        self.observers = observers
 
     def write(self, records: list[DocumentRecord]) -> list[LineError]:
         """Write one batch; the errors of its lines, if a service refused one (then the file's
@@ -188,9 +198,11 @@ class _BatchWriter:
                 for r in new
             ]
             try:
-                documents_import_publish(imported=self.run, documents=items, actor=self.actor)
+                created = documents_import_publish(imported=self.run, documents=items, actor=self.actor)
             except CatalogueError as exc:
                 return [LineError(new[0].line, str(exc))]
+            for observer in self.observers:
+                observer.added(created)
             self.result.imported += len(new)
         return []
 
@@ -219,6 +231,7 @@ def import_documents(
     file_name: str = "",
     sha256: str = "",
     batch_size: int = BATCH,
+    expected: int = 0,
 ) -> DocumentImportResult:
     """Import documents for ``agency`` from JSON lines, all or nothing, and publish them.
     Raises ImportFailed with every error found. With ``dry_run`` the same writes are made
@@ -230,8 +243,9 @@ def import_documents(
     notice per batch) inside ONE transaction for the whole file. After the first error nothing
     more is written but every line is still checked, and the transaction rolls back, so a file
     with any bad line imports nothing and every bad line is reported. ``progress`` is called
-    with the number of lines done, once per batch. The search index is brought up to date once,
-    after the commit (gongkai/search/changelog.py)."""
+    with the number of lines done, once per batch. ``expected`` (the file's number of lines,
+    when known) lets the search index build beside a large import's writes (DOCUMENTS_IMPORT_
+    STARTING, gongkai/search/importfeed.py); it is searchable once the transaction commits."""
     if (
         actor is not None
         and not getattr(actor, "is_superuser", False)
@@ -246,36 +260,58 @@ def import_documents(
         sha256 = digest.hexdigest()
     result = DocumentImportResult()
     errors: list[LineError] = []
-    with transaction.atomic():
-        run = document_import_begin(agency=agency, actor=actor, file_name=file_name, sha256=sha256)
-        parser = RowParser(agency)
-        writer = _BatchWriter(agency=agency, actor=actor, run=run, result=result, parser=parser)
-        batch: list[DocumentRecord] = []
-        done = 0
-        for item in iter_document_records(lines, agency=agency, parser=parser):
-            if isinstance(item, LineError):
-                errors.append(item)
-                batch.clear()
-                continue
-            done += 1
-            if not errors:  # after an error lines are checked, not written: the file rolls back
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    errors.extend(writer.write(batch))
+    # A large import is watched by whoever keeps something derived from documents (the search
+    # index builds beside the writes: gongkai/search/importfeed.py); told the outcome after.
+    observers = [] if dry_run else import_observers(expected)
+    outcome = {"committed": False}
+
+    def committed() -> None:
+        outcome["committed"] = True
+        for observer in observers:
+            observer.committed()
+
+    try:
+        with transaction.atomic():
+            if observers:
+                # Registered first, so it runs before the index's own after-commit sync.
+                transaction.on_commit(committed, robust=True)
+                for observer in observers:
+                    observer.begin()
+            run = document_import_begin(agency=agency, actor=actor, file_name=file_name, sha256=sha256)
+            parser = RowParser(agency)
+            writer = _BatchWriter(
+                agency=agency, actor=actor, run=run, result=result, parser=parser, observers=observers
+            )
+            batch: list[DocumentRecord] = []
+            done = 0
+            for item in iter_document_records(lines, agency=agency, parser=parser):
+                if isinstance(item, LineError):
+                    errors.append(item)
                     batch.clear()
-            if progress and done >= batch_size:
+                    continue
+                done += 1
+                if not errors:  # after an error lines are checked, not written: the file rolls back
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        errors.extend(writer.write(batch))
+                        batch.clear()
+                if progress and done >= batch_size:
+                    progress(done)
+                    done = 0
+            if batch and not errors:
+                errors.extend(writer.write(batch))
+            if progress and done:
                 progress(done)
-                done = 0
-        if batch and not errors:
-            errors.extend(writer.write(batch))
-        if progress and done:
-            progress(done)
-        if errors:
-            transaction.set_rollback(True)
-        elif dry_run:
-            transaction.set_rollback(True)
-        elif result.imported >= ANALYZE_AFTER:
-            _refresh_statistics()
+            if errors:
+                transaction.set_rollback(True)
+            elif dry_run:
+                transaction.set_rollback(True)
+            elif result.imported >= ANALYZE_AFTER:
+                _refresh_statistics()
+    finally:
+        if not outcome["committed"]:
+            for observer in observers:
+                observer.aborted()
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.line))
     result.updated += result.unchanged

@@ -39,6 +39,13 @@ def on_documents_changed(sender, *, ids: list[int], **kwargs) -> None:
     mark_stale(ids)
 
 
+def on_import_starting(sender, *, expected: int, **kwargs):
+    """Receiver of the catalogue's DOCUMENTS_IMPORT_STARTING: the index feed of a large import."""
+    from .importfeed import on_import_starting  # heavy library (tantivy) kept off start-up
+
+    return on_import_starting(sender, expected=expected)
+
+
 def _sync_soon() -> None:
     from .indexer import sync_pending  # heavy library (tantivy) kept off start-up
 

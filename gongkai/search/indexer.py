@@ -22,7 +22,7 @@ from gongkai.catalogue.models import Attachment, Document
 
 from . import engine
 from .models import IndexCursor, PendingChange
-from .tokenize import index_text
+from .rows import COLUMNS, document_fields  # noqa: F401  (document_fields: callers of indexer)
 
 log = logging.getLogger(__name__)
 BATCH = 1000  # log entries / documents read per query
@@ -31,45 +31,6 @@ BATCH = 1000  # log entries / documents read per query
 COMMIT_EVERY = 200_000
 BULK = 2000  # a backlog this long gets the bulk writer (bigger heap, two threads)
 BULK_WRITER = {"heap_bytes": 256_000_000, "threads": 2}
-# What the index needs of a document, read as plain values: a million model instances with
-# their related rows cost more than tokenising them.
-COLUMNS = (
-    "id",
-    "title",
-    "doc_no",
-    "doc_no_original",
-    "normative_no",
-    "summary",
-    "keywords",
-    "body",
-    "agency__code",
-    "subject__name",
-    "subject__parent__name",
-    "genre__name",
-    "validity",
-    "written_on",
-    "published_on",
-)
-
-
-def document_fields(doc: dict) -> dict:
-    """Index fields of a public document (a row of ``index_rows``): bigram streams and facet
-    values."""
-    subject, parent = doc["subject__name"], doc["subject__parent__name"]
-    return {
-        "id": doc["id"],
-        # The title stream carries the document number (normalised, and as typed) and the
-        # 规范性文件 registration number, so each is found as typed.
-        "title": index_text(doc["title"], doc["doc_no"], doc["doc_no_original"], doc["normative_no"]),
-        "body": index_text(doc["summary"], doc["keywords"], doc["body"], doc.get("attachments", "")),
-        "agency": doc["agency__code"],
-        "subject": parent or subject,
-        "subject2": subject if parent else None,
-        "genre": doc["genre__name"],
-        "validity": doc["validity"],
-        "year": doc["written_on"].year,
-        "published": int(doc["published_on"].strftime("%Y%m%d")) if doc["published_on"] else 0,
-    }
 
 
 def index_rows(ids=None, *, after: int = 0, limit: int = BATCH) -> list[dict]:

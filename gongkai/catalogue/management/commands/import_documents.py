@@ -64,6 +64,7 @@ class Command(AgencyImportCommand):
                         file_name=str(Path(file).resolve()),
                         sha256=sha256,
                         batch_size=batch_size,
+                        expected=total,
                     )
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
