@@ -189,24 +189,38 @@ def search_index(
     cached = resultcache.get(cache_key)
     if cached is not None and page in cached.pages:
         return IndexPage(count=cached.count, hits=list(cached.pages[page]), facets=cached.facets)
-    idx = engine.open_index()
-    idx.reload()
-    searcher = idx.searcher()
-    # tantivy releases the GIL while it searches: the facets are counted on another core
-    # while this one ranks, so a query that matches much of the index costs about one pass
-    # over its hits, not two (bench/README.md). Another page of a cached query reuses them.
-    facets = None if cached is not None else _facet_executor().submit(_facets, searcher, tq)
-    if sort == "date" and offset >= DEEP_OFFSET:
-        count, hits = _deep_date_page(searcher, tq, limit, offset)
-    elif sort == "date":
-        found = searcher.search(tq, limit, count=True, order_by_field="published", offset=offset)
-        count = found.count or 0
-        hits = [(key, searcher.doc(addr)["id"][0]) for key, addr in found.hits]
-    else:
-        count, hits = _relevance_page(searcher, tq, limit, offset)
-    counted = cached.facets if cached is not None else facets.result()
-    resultcache.put(cache_key, count=count, facets=counted, page=page, hits=hits)
-    return IndexPage(count=count, hits=hits, facets=counted)
+    # One thread of this process computes a page of a commit at a time; the others asking for
+    # it meanwhile (a burst of a popular query after a commit) wait for its answer, which is
+    # the answer they would compute: it was computed after reading the same stamp.
+    flight, leader = resultcache.begin(cache_key, page)
+    if not leader:
+        answer = flight.wait()
+        if answer is not None:
+            return IndexPage(count=answer[0], hits=list(answer[1]), facets=answer[2])
+        flight, cached = None, resultcache.get(cache_key)  # it failed or took too long: compute
+    answer = None
+    try:
+        idx = engine.open_index()
+        idx.reload()
+        searcher = idx.searcher()
+        # tantivy releases the GIL while it searches: the facets are counted on another core
+        # while this one ranks, so a query that matches much of the index costs about one pass
+        # over its hits, not two (bench/README.md). Another page of a cached query reuses them.
+        facets = None if cached is not None else _facet_executor().submit(_facets, searcher, tq)
+        if sort == "date" and offset >= DEEP_OFFSET:
+            count, hits = _deep_date_page(searcher, tq, limit, offset)
+        elif sort == "date":
+            found = searcher.search(tq, limit, count=True, order_by_field="published", offset=offset)
+            count = found.count or 0
+            hits = [(key, searcher.doc(addr)["id"][0]) for key, addr in found.hits]
+        else:
+            count, hits = _relevance_page(searcher, tq, limit, offset)
+        counted = cached.facets if cached is not None else facets.result()
+        resultcache.put(cache_key, count=count, facets=counted, page=page, hits=hits, query=tq)
+        answer = (count, hits, counted)
+    finally:
+        resultcache.end(cache_key, page, flight, answer)
+    return IndexPage(count=count, hits=list(hits), facets=counted)
 
 
 # From this offset on, a page by date is found by its day rather than by ranking every hit
