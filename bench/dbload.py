@@ -31,9 +31,11 @@ def _taxonomies() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     return agencies, subjects, genres
 
 
-def load_documents(corpus: Path, *, progress=None) -> int:
+def load_documents(corpus: Path, *, progress=None, agency_for=None) -> int:
     """Insert every document of ``corpus`` as a published, proactively disclosed Document with
-    the synthetic id as primary key (bulk inserts: no services, no audit, no index updates)."""
+    the synthetic id as primary key (bulk inserts: no services, no audit, no index updates).
+    ``agency_for(document)`` may return (agency pk, code) to file a document elsewhere than
+    under its synthetic agency (the load test spreads some over a tree), or None."""
     agencies, subjects, genres = _taxonomies()
     n, batch = 0, []
 
@@ -44,11 +46,12 @@ def load_documents(corpus: Path, *, progress=None) -> int:
 
     for d in synth.read_corpus(corpus):
         written = date.fromisoformat(d.written_on)
+        agency_id, code = (agency_for and agency_for(d)) or (agencies[d.agency], d.agency)
         batch.append(
             Document(
                 pk=d.id,
-                agency_id=agencies[d.agency],
-                index_no=f"{d.agency}/{written.year}-{d.id:07d}",
+                agency_id=agency_id,
+                index_no=f"{code}/{written.year}-{d.id:07d}",
                 title=d.title,
                 doc_no=d.doc_no,
                 written_on=written,

@@ -9,11 +9,17 @@ command started the platform itself) the server's CPU time per request.
     python -m bench load --users 50,200,500 --duration 120
     python -m bench load --host https://gk.example.gov.cn --users 200   # a running deployment
     python -m bench load --no-think --users 50  # capacity: no think time
+    # The province: prepared once (bench/load_prepare.py), then one node and two behind nginx
+    python -m bench load --docs 1000000 --agencies 5000 --nodes 1,2 --nginx --users 50,200,500
+    python -m bench load --docs 1000000 --nodes 1,2 --nginx --no-think --users 10,25,50,100
 
 Every request goes to --host (local by default) and has a timeout. Submissions and progress
 lookups use a distinct X-Forwarded-For per simulated person; the platform started here trusts
-it (GONGKAI_TRUSTED_PROXIES=1), so the per-address throttles see many people, not one.
-The full size (1,000,000 documents, 5,000 agencies): bench/README.md, "Load test".
+it (GONGKAI_TRUSTED_PROXIES=1, or 2 behind the nginx started here, which appends the peer), so
+the per-address throttles see many people, not one. With --docs the platform is started here
+(bench/load_platform.py) on PostgreSQL (DATABASE_URL's server) and Redis, for each node count
+of --nodes in turn; without think time the capacity knee per page kind is reported for each.
+The full size: bench/README.md, "Load test of the portal".
 """
 
 # Locust patches the standard library with gevent: it is imported first, before anything else.
@@ -77,13 +83,17 @@ class Catalogue:
 
 
 CATALOGUE = Catalogue()
+# requests' verify: False (--insecure) or the certificate of the nginx started here. Not True:
+# the environment's CA bundle is not consulted then (it would override the session's value).
+VERIFY: bool | str = True
 
 
-def discover(host: str, *, verify: bool = True) -> Catalogue:
+def discover(host: str, *, verify: bool | str = True) -> Catalogue:
     import requests
 
     s = requests.Session()
     s.verify = verify
+    s.trust_env = verify is True  # else REQUESTS_CA_BUNDLE would override ``verify``
     cat = Catalogue()
     first = s.get(
         f"{host}/api/v1/documents", params={"sort": "date", "page_size": 100}, timeout=TIMEOUT_S
@@ -129,6 +139,8 @@ class Visitor(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        self.client.verify = VERIFY
+        self.client.trust_env = VERIFY is True
         self.address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
         self.client.headers["X-Forwarded-For"] = self.address
 
@@ -249,37 +261,92 @@ class Visitor(HttpUser):
 # --- running a level ---
 
 
-def _server_cpu_seconds(pid: int | None) -> float | None:
-    if pid is None:
+def _server_cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU seconds of these processes and all their children (a node's gunicorn
+    master and workers, nginx's master and workers)."""
+    if not pids:
         return None
     import psutil
 
-    try:
-        root = psutil.Process(pid)
-        total = 0.0
-        for p in [root, *root.children(recursive=True)]:
-            t = p.cpu_times()
-            total += t.user + t.system
-        return total
-    except psutil.Error:
-        return None
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for p in [root, *root.children(recursive=True)]:
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.Error:
+            return None
+    return total
+
+
+class DatabaseCpu:
+    """CPU seconds of the local PostgreSQL backends serving ``database`` during a level:
+    sampled every second (a backend may end before the level does), the growth per process."""
+
+    def __init__(self, database: str | None):
+        # A backend's title: "postgres: <user> <database> <host>(<port>) <state>".
+        self.database = f" {database} ".encode() if database else b""
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.greenlet = None
+
+    def _sample(self) -> dict[int, float]:
+        tick = os.sysconf("SC_CLK_TCK")
+        out = {}
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit():
+                try:
+                    title = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+                    if title.startswith(b"postgres:") and self.database in title:
+                        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                        out[int(proc.name)] = (int(fields[11]) + int(fields[12])) / tick
+                except OSError:
+                    continue
+        return out
+
+    def _run(self):
+        while True:
+            self.last.update(self._sample())
+            gevent.sleep(1)
+
+    def start(self) -> None:
+        if self.database:
+            self.first = self._sample()
+            self.greenlet = gevent.spawn(self._run)
+
+    def stop(self) -> float | None:
+        if self.greenlet is None:
+            return None
+        self.greenlet.kill()
+        self.last.update(self._sample())
+        return sum(t - self.first.get(pid, 0.0) for pid, t in self.last.items())
 
 
 def run_level(
-    host: str, users: int, duration: float, *, think: bool, server_pid: int | None, warmup: float = 10
+    host: str,
+    users: int,
+    duration: float,
+    *,
+    think: bool,
+    server_pids: list[int] | None = None,
+    warmup: float = 10,
+    database: str | None = None,
 ) -> dict:
     Visitor.wait_time = between(1, 3) if think else constant(0)
     env = Environment(user_classes=[Visitor], host=host)
     runner = env.create_local_runner()
-    cpu0 = _server_cpu_seconds(server_pid)
     runner.start(users, spawn_rate=max(1, users / 5))
     gevent.sleep(max(warmup, 1))  # ramp-up and a warm cache: not measured
     env.stats.reset_all()
-    cpu0 = _server_cpu_seconds(server_pid)
+    db_cpu = DatabaseCpu(database)
+    db_cpu.start()
+    cpu0 = _server_cpu_seconds(server_pids or [])
     started = time.monotonic()
     gevent.sleep(duration)
     elapsed = time.monotonic() - started
-    cpu1 = _server_cpu_seconds(server_pid)
+    cpu1 = _server_cpu_seconds(server_pids or [])
+    db_seconds = db_cpu.stop()
     runner.quit()
     kinds = {}
     for (name, _method), entry in sorted(env.stats.entries.items()):
@@ -307,6 +374,8 @@ def run_level(
     }
     if cpu0 is not None and cpu1 is not None and total.num_requests:
         result["server_cpu_ms_per_request"] = round((cpu1 - cpu0) * 1000 / total.num_requests, 2)
+    if db_seconds is not None and total.num_requests:
+        result["database_cpu_ms_per_request"] = round(db_seconds * 1000 / total.num_requests, 2)
     return result
 
 
@@ -368,6 +437,11 @@ def format_table(result: dict) -> str:
             f", server CPU {result['server_cpu_ms_per_request']} ms/request"
             if "server_cpu_ms_per_request" in result
             else ""
+        )
+        + (
+            f", PostgreSQL {result['database_cpu_ms_per_request']} ms/request"
+            if "database_cpu_ms_per_request" in result
+            else ""
         ),
         f"  {'page kind':<16}{'req':>7}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'err':>6}",
     ]
@@ -394,17 +468,62 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--warmup", type=float, default=10, help="unmeasured seconds before each level (default 10)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the node started here")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each node started here")
     parser.add_argument(
         "--data-dir", help="data directory of the node started here (default: a new temporary one)"
     )
     parser.add_argument(
-        "--no-page-cache", action="store_true", help="node started here: server-side page cache off"
+        "--no-page-cache", action="store_true", help="node(s) started here: server-side page cache off"
     )
     parser.add_argument("--insecure", action="store_true", help="--host with a self-signed certificate")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    province_args = parser.add_argument_group(
+        "the province-sized platform, prepared once and started here (instead of the demo catalogue)"
+    )
+    province_args.add_argument("--docs", type=int, help="synthetic documents (bench/synth.py), e.g. 1000000")
+    province_args.add_argument(
+        "--agencies", type=int, default=5000, help="agencies in a four-level tree (default 5,000)"
+    )
+    province_args.add_argument(
+        "--nodes", default="1", help="comma-separated node counts, run one after the other (e.g. 1,2)"
+    )
+    province_args.add_argument(
+        "--nginx",
+        action="store_true",
+        help="nginx in front (deploy/nginx/gongkai.conf, TLS); needed for 2 nodes",
+    )
+    province_args.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    province_args.add_argument(
+        "--out", default=str(ROOT / "bench" / "out"), help="working directory (default bench/out/)"
+    )
+    province_args.add_argument(
+        "--db-name", help="PostgreSQL database on DATABASE_URL's server (default gk_bench_load_<docs>)"
+    )
+    province_args.add_argument(
+        "--redis-db",
+        type=int,
+        default=12,
+        help="Redis database number, emptied at each start (default 12; -1: no Redis)",
+    )
+    province_args.add_argument("--reprepare", action="store_true", help="prepare everything again")
+    province_args.add_argument("--prepare-only", action="store_true", help="prepare, do not run")
     args = parser.parse_args(argv)
+    if args.docs is not None:
+        if args.host or args.data_dir:
+            parser.error("--docs starts its own platform: not with --host or --data-dir")
+        if any(n.strip() not in ("1", "2") for n in args.nodes.split(",")):
+            parser.error("--nodes: 1, 2 or 1,2")
+        if "2" in args.nodes and not args.nginx:
+            parser.error("two nodes need --nginx in front of them")
+        from .load_province import province  # after Locust's gevent patching, like this module
 
+        return province(args)
+    global VERIFY  # noqa: PLW0603 (read by every Visitor)
+    VERIFY = not args.insecure
+    if args.insecure:
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     process, server_pid, tmp = None, None, None
     host = args.host
     try:
@@ -434,7 +553,12 @@ def main(argv: list[str] | None = None) -> None:
         results = []
         for users in [int(u) for u in args.users.split(",") if u.strip()]:
             result = run_level(
-                host, users, args.duration, think=not args.no_think, server_pid=server_pid, warmup=args.warmup
+                host,
+                users,
+                args.duration,
+                think=not args.no_think,
+                server_pids=[server_pid] if server_pid else None,
+                warmup=args.warmup,
             )
             result["load_average"] = [round(x, 2) for x in os.getloadavg()]
             results.append(result)
