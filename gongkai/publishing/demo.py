@@ -27,11 +27,11 @@ def publishing_demo_load(*, education: Agency, city: Agency, ensure_user, passwo
     """Create the team and the sample records; returns (username, password, agency, role label)."""
     logins, users = [], {}
     for username, role in TEAM:
-        user = ensure_user(username, pw := password_for(), superuser=False)
+        user = ensure_user(username, pw := password_for(username), superuser=False)
         staff_role_grant(user=user, agency=education, role=role)
         users[role] = user
         logins.append((username, pw, education.name, str(role.label)))
-    supervisor = ensure_user(SUPERVISOR, pw := password_for(), superuser=False)
+    supervisor = ensure_user(SUPERVISOR, pw := password_for(SUPERVISOR), superuser=False)
     staff_role_grant(user=supervisor, agency=city, role=Role.SUPERVISOR)
     logins.append((SUPERVISOR, pw, city.name, str(Role.SUPERVISOR.label)))
     if not Submission.objects.filter(agency=education).exists():

@@ -216,7 +216,7 @@ def reports_demo_load(
     """Last year's history of both bureaus, the education bureau's report published and the
     environment bureau's in draft, and the environment bureau's clerk (returned as a login)."""
     result = ReportsDemoResult()
-    clerk = ensure_user(ENVIRONMENT_CLERK, pw := password_for(), superuser=False)
+    clerk = ensure_user(ENVIRONMENT_CLERK, pw := password_for(ENVIRONMENT_CLERK), superuser=False)
     staff_role_grant(user=clerk, agency=environment, role=Role.CLERK)
     result.logins.append((ENVIRONMENT_CLERK, pw, environment.name, str(Role.CLERK.label)))
 
@@ -252,7 +252,7 @@ def _regional_report(city: Agency, year: int, ensure_user, password_for) -> int:
     the author of record; the city's supervisor reads the report there)."""
     if AnnualReport.objects.filter(agency=city, year=year).exists():
         return 0
-    office = ensure_user(CITY_OFFICE, password_for(), superuser=False)
+    office = ensure_user(CITY_OFFICE, password_for(CITY_OFFICE), superuser=False)
     for role in (Role.CLERK, Role.OFFICE_HEAD):
         staff_role_grant(user=office, agency=city, role=role)
     report = annual_report_start(agency=city, year=year, actor=office, regional=True)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_a_procurement_project_with_one_late_disclosure():
     ensure_taxonomy()
     passwords = (f"Demo-Pass-{n}-x9Q" for n in itertools.count())
-    demo.load_demo(password_for=lambda: next(passwords))
+    demo.load_demo(password_for=lambda _username: next(passwords))
     project = selectors.project_public(Project.objects.get(number=PROCUREMENT_NUMBER).pk)
     statuses = {r.item.code: r.status for r in selectors.project_view(project, timezone.localdate()).rows}
     assert statuses == {
@@ -31,6 +31,6 @@ def test_the_demo_has_a_procurement_project_with_one_late_disclosure():
     }
     assert project.budget_amount == 1_280_000
     before = (Project.objects.count(), Obligation.objects.exclude(document=None).count())
-    summary = demo.load_demo(password_for=lambda: next(passwords))
+    summary = demo.load_demo(password_for=lambda _username: next(passwords))
     assert summary.supervision.keyarea_projects == 0
     assert (Project.objects.count(), Obligation.objects.exclude(document=None).count()) == before == (2, 6)
