@@ -92,7 +92,8 @@ class DatePrecision(models.TextChoices):
 
 class DocumentQuerySet(models.QuerySet):
     def public(self):
-        """Proactively disclosed and published: what the portal, API and search show."""
+        """Proactively disclosed and published: what the portal, API and search show (the same
+        test as ``Document.is_public``: keep the two in step)."""
         return self.filter(visibility=Visibility.PUBLIC, disclosure_attribute=DisclosureAttribute.PROACTIVE)
 
 
@@ -243,6 +244,15 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        """``Document.objects.public()``'s test on this instance as it is in memory (the search
+        index's import feed decides with it which new documents to index)."""
+        return (
+            self.visibility == Visibility.PUBLIC
+            and self.disclosure_attribute == DisclosureAttribute.PROACTIVE
+        )
 
     @property
     def year(self) -> int:

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from gongkai.agencies.models import Agency, AgencyLevel
-from gongkai.catalogue.models import Attachment, DisclosureAttribute, Document, Visibility
+from gongkai.catalogue.models import Attachment, Document
 
 GOVERNMENT_LEVELS = (AgencyLevel.PROVINCE, AgencyLevel.CITY, AgencyLevel.COUNTY, AgencyLevel.TOWNSHIP)
 
@@ -41,15 +41,10 @@ def public_document_get(*, index_no: str) -> Document:
     doc.issuer_list = doc.issuer_agencies() if doc.issuers else []
     # The replacing document came with the join; link it only when it is public too.
     replacement = doc.replaced_by
-    doc.public_replaced_by = replacement if replacement is not None and is_public(replacement) else None
+    doc.public_replaced_by = replacement if replacement is not None and replacement.is_public else None
     clarified = doc.clarifies
-    doc.public_clarifies = clarified if clarified is not None and is_public(clarified) else None
+    doc.public_clarifies = clarified if clarified is not None and clarified.is_public else None
     return doc
-
-
-def is_public(doc: Document) -> bool:
-    """The same test as ``Document.objects.public()``, on a loaded row."""
-    return doc.visibility == Visibility.PUBLIC and doc.disclosure_attribute == DisclosureAttribute.PROACTIVE
 
 
 def public_attachment_get(*, pk: int) -> Attachment:

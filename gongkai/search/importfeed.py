@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from gongkai.catalogue.models import DisclosureAttribute, Genre, Subject, Visibility
+from gongkai.catalogue.models import Genre, Subject
 
 from . import feedworker, indexer
 from .models import IndexCursor, PendingChange
@@ -93,13 +93,7 @@ class ImportFeed:
         try:
             if not self.ready:
                 self._await_ready()
-            # The test of Document.objects.public(), on the instances in hand.
-            rows = [
-                self._row(doc)
-                for doc in documents
-                if doc.visibility == Visibility.PUBLIC
-                and doc.disclosure_attribute == DisclosureAttribute.PROACTIVE
-            ]
+            rows = [self._row(doc) for doc in documents if doc.is_public]
             self.ids.extend(row["id"] for row in rows)
             self._send(rows)
             self.last = PendingChange.objects.aggregate(m=Max("id"))["m"] or 0
