@@ -43,6 +43,8 @@ from urllib.parse import quote
 
 import gevent
 
+from . import load_platform
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 30
 # The mix, as weights: reads dominate; search is a fifth of the traffic (issue 13, section 3).
@@ -416,15 +418,7 @@ def start_platform(data_dir: Path, workers: int, page_cache: bool) -> tuple[subp
         stderr=subprocess.STDOUT,
     )
     host = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit((data_dir / "serve.log").read_text()[-3000:]) from None
-            time.sleep(0.3)
+    load_platform.wait_port(port, process, data_dir / "serve.log")
     return process, host
 
 

@@ -24,7 +24,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 120) -> None:
+def wait_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -129,7 +129,7 @@ class Platform:
             self.processes.append(process)
             ports.append((port, process, log))
         for port, process, log in ports:
-            _wait_port(port, process, log)
+            wait_port(port, process, log)
         if not nginx:
             return f"http://127.0.0.1:{ports[0][0]}"
         self._start_nginx(label, https_port, http_port, [p for p, _, _ in ports])
@@ -176,7 +176,7 @@ class Platform:
         self.nginx = subprocess.Popen(
             [NGINX, "-c", conf, "-p", str(d)], stdout=subprocess.DEVNULL, stderr=log.open("ab")
         )
-        _wait_port(https_port, self.nginx, log, seconds=20)
+        wait_port(https_port, self.nginx, log, seconds=20)
 
     def pids(self) -> list[int]:
         """The processes whose CPU is the server's: each node's gunicorn master (its workers

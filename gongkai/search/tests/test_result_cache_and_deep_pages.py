@@ -24,15 +24,6 @@ def answer(query: SearchQuery):
     return found.count, [h.document.pk for h in found.hits], facets
 
 
-@pytest.fixture
-def cache_everything(monkeypatch):
-    """Cache every query, not only those with 50,000 hits: a few documents show the same thing."""
-    resultcache.clear()
-    monkeypatch.setattr(resultcache, "MIN_HITS", 1)
-    yield
-    resultcache.clear()
-
-
 def corpus(n: int = 30):
     agencies = [make_agency(f"江州市{name}") for name in ("发展和改革委员会", "财政局")]
     rng = random.Random(13)

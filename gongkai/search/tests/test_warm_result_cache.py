@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = ("relevance", 20, 0)
 
 
-@pytest.fixture
-def cache_everything(monkeypatch):
-    """Keep every query, not only those with 50,000 hits: a few documents show the same thing."""
-    resultcache.clear()
-    monkeypatch.setattr(resultcache, "MIN_HITS", 1)
-    yield
-    resultcache.clear()
-
-
 def answer(query: SearchQuery):
     found = search_documents(query)
     facets = {name: [(v.value, v.count) for v in values] for name, values in found.facets.items()}
